@@ -1,0 +1,16 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as casework from './migrations/2026-11-26-001-casework-core.ts';
+
+// Listed, not read from disk, so the same list works under tsx, in a build and in tests.
+const migrations: Record<string, Migration> = {
+  '2026-11-26-001-casework-core': casework,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<never> | Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,209 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** A timestamptz column: read as a Date, written as a Date. */
+type Instant = Date;
+/** A date column: 'YYYY-MM-DD' both ways (see the type parsers in db.ts). */
+type CalendarDate = string;
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+export interface BodiesTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  kind: 'council' | 'care-provider' | 'health-body' | 'other';
+  council_type: string | null;
+  region: string | null;
+  county_code: string | null;
+  combined_authority: string | null;
+  population: number | null;
+  fictional: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface StaffUsersTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  roles: string[];
+  team: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  sid: string;
+  data: unknown;
+  expires_at: Instant;
+}
+
+export interface PeopleTable {
+  id: Generated<number>;
+  full_name: string;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ContactsTable {
+  id: Generated<number>;
+  external_id: string | null;
+  channel: string;
+  received_at: Instant;
+  dealt_with_at: Instant | null;
+  outcome: string | null;
+  person_id: number | null;
+  body_id: number | null;
+  summary_text: string | null;
+  recorded_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface ReferenceSequencesTable {
+  year: number;
+  last_value: number;
+}
+
+export interface CasesTable {
+  id: Generated<number>;
+  reference: string;
+  contact_id: number | null;
+  received_at: Instant;
+  registered_at: ColumnType<Date, Date | undefined, Date>;
+  complainant_id: number | null;
+  representative_id: number | null;
+  category: string;
+  subcategory: string;
+  jurisdiction: string;
+  stage: string;
+  team: Generated<string>;
+  joint: Generated<boolean>;
+  owner_id: number | null;
+  assessment_due_on: CalendarDate | null;
+  assessment_decided_at: Instant | null;
+  allocated_at: Instant | null;
+  draft_shared_at: Instant | null;
+  decided_at: Instant | null;
+  closed_at: Instant | null;
+  outcome: string | null;
+  closing_reason: string | null;
+  clock_stopped_at: Instant | null;
+  clock_stop_reason_text: string | null;
+  summary_text: string | null;
+  version: Generated<number>;
+  imported: Generated<boolean>;
+}
+
+export interface CaseBodiesTable {
+  case_id: number;
+  body_id: number;
+}
+
+export interface ClockStopsTable {
+  id: Generated<number>;
+  case_id: number;
+  stopped_at: Instant;
+  restarted_at: Instant | null;
+  working_days_stopped: number | null;
+  reason_text: string;
+}
+
+export interface JointWorkingTable {
+  case_id: number;
+  consent_to_joint_at: Instant;
+  consent_to_share_at: Instant;
+  started_at: Instant;
+  ended_at: Instant | null;
+  end_reason_text: string | null;
+}
+
+export interface EnquiriesTable {
+  id: Generated<number>;
+  case_id: number;
+  body_id: number;
+  sent_at: Instant;
+  due_on: CalendarDate;
+  responded_at: Instant | null;
+  question_text: string;
+  response_text: string | null;
+}
+
+export interface DocumentsTable {
+  id: Generated<number>;
+  case_id: number;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: number | null;
+  uploaded_at: CreatedAt;
+  deleted_at: Instant | null;
+}
+
+export interface DecisionsTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: 'draft' | 'final';
+  outcome: string;
+  made_by: number | null;
+  made_at: Instant;
+  comments_due_on: CalendarDate | null;
+  reasons_text: string;
+}
+
+export interface RemediesTable {
+  id: Generated<number>;
+  case_id: number;
+  decision_id: number | null;
+  kind: string;
+  amount_pence: number | null;
+  due_on: CalendarDate;
+  status: Generated<string>;
+  settled_on: CalendarDate | null;
+  recorded_at: Instant | null;
+  description_text: string | null;
+  evidence_text: string | null;
+}
+
+export interface RemedySharesTable {
+  remedy_id: number;
+  body_id: number;
+  amount_pence: number;
+}
+
+export interface CaseEventsTable {
+  id: Generated<number>;
+  case_id: number;
+  occurred_at: Instant;
+  actor_id: number | null;
+  kind: string;
+  facts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  detail_text: string | null;
+}
+
+export interface Database {
+  bodies: BodiesTable;
+  staff_users: StaffUsersTable;
+  sessions: SessionsTable;
+  people: PeopleTable;
+  contacts: ContactsTable;
+  reference_sequences: ReferenceSequencesTable;
+  cases: CasesTable;
+  case_bodies: CaseBodiesTable;
+  clock_stops: ClockStopsTable;
+  joint_working: JointWorkingTable;
+  enquiries: EnquiriesTable;
+  documents: DocumentsTable;
+  decisions: DecisionsTable;
+  remedies: RemediesTable;
+  remedy_shares: RemedySharesTable;
+  case_events: CaseEventsTable;
+}
+
+export type Body = Selectable<BodiesTable>;
+export type StaffUser = Selectable<StaffUsersTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type NewCase = Insertable<CasesTable>;
+export type CaseEventRow = Selectable<CaseEventsTable>;
