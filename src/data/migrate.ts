@@ -8,8 +8,9 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrateToLatest(db: Kysely<never> | Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db: db as Kysely<unknown>, provider });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen and untyped by design
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

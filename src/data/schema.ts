@@ -20,6 +20,12 @@ export interface BodiesTable {
   created_at: CreatedAt;
 }
 
+export interface BankHolidaysTable {
+  date: CalendarDate;
+  name: string;
+  source: Generated<string>;
+}
+
 export interface StaffUsersTable {
   id: Generated<number>;
   email: string;
@@ -185,6 +191,7 @@ export interface CaseEventsTable {
 
 export interface Database {
   bodies: BodiesTable;
+  bank_holidays: BankHolidaysTable;
   staff_users: StaffUsersTable;
   sessions: SessionsTable;
   people: PeopleTable;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- migrations are frozen and untyped by design */
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: this migration never imports the application's types or code.
@@ -21,6 +22,15 @@ const statements = [
     created_at timestamptz not null default now()
   )`,
   `create index bodies_name_idx on bodies (lower(name) text_pattern_ops)`,
+
+  // The bank holidays deadlines are counted with. Loaded from a maintained source at start-up and
+  // editable by an administrator (a one-off holiday can be announced); open cases' stored
+  // deadlines are recomputed whenever the list changes.
+  `create table bank_holidays (
+    date date primary key,
+    name text not null,
+    source text not null default 'date-holidays'
+  )`,
 
   `create table staff_users (
     id serial primary key,
@@ -206,13 +216,13 @@ const statements = [
   `create index case_events_case_idx on case_events (case_id, id)`,
 ];
 
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(db);
 }
 
-export async function down(db: Kysely<unknown>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['case_events', 'remedy_shares', 'remedies', 'decisions', 'documents', 'enquiries', 'joint_working',
-    'clock_stops', 'case_bodies', 'cases', 'reference_sequences', 'contacts', 'people', 'sessions', 'staff_users', 'bodies']) {
+    'clock_stops', 'case_bodies', 'cases', 'reference_sequences', 'contacts', 'people', 'sessions', 'staff_users', 'bank_holidays', 'bodies']) {
     await sql.raw(`drop table if exists ${table}`).execute(db);
   }
 }

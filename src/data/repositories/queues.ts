@@ -1,0 +1,141 @@
+import { sql } from 'kysely';
+import type { Db } from './cases.ts';
+
+export interface QueueFilter {
+  stages: string[];
+  team?: string;
+  ownerId?: number;
+}
+
+export interface QueueCursor {
+  dueOn: string;
+  id: number;
+}
+
+/** The columns every case list shows. */
+function caseListQuery(db: Db) {
+  return db
+    .selectFrom('cases as c')
+    .leftJoin('people as p', 'p.id', 'c.complainant_id')
+    .leftJoin('staff_users as u', 'u.id', 'c.owner_id')
+    .select([
+      'c.id',
+      'c.reference',
+      'c.received_at',
+      'c.stage',
+      'c.team',
+      'c.joint',
+      'c.category',
+      'c.subcategory',
+      'c.assessment_due_on',
+      'c.clock_stopped_at',
+      'c.closed_at',
+      'c.outcome',
+      'p.full_name as complainant_name',
+      'u.display_name as owner_name',
+    ])
+    .select(
+      sql<string>`(select string_agg(b.name, ', ' order by b.name) from case_bodies cb join bodies b on b.id = cb.body_id where cb.case_id = c.id)`.as(
+        'body_names',
+      ),
+    );
+}
+export type CaseListRow = Awaited<ReturnType<ReturnType<typeof caseListQuery>['execute']>>[number];
+
+/**
+ * A work queue ordered by the 20-working-day deadline, then id, read a page at a time with a
+ * keyset cursor so it stays as fast on page 500 as on page 1 (index cases_queue_idx).
+ */
+export async function queuePage(db: Db, filter: QueueFilter, after: QueueCursor | undefined, limit: number) {
+  let query = caseListQuery(db).where('c.stage', 'in', filter.stages);
+  if (filter.team) query = query.where('c.team', '=', filter.team);
+  if (filter.ownerId !== undefined) query = query.where('c.owner_id', '=', filter.ownerId);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('c.assessment_due_on', '>', after.dueOn),
+        eb.and([eb('c.assessment_due_on', '=', after.dueOn), eb('c.id', '>', after.id)]),
+      ]),
+    );
+  }
+  return query.orderBy('c.assessment_due_on').orderBy('c.id').limit(limit).execute();
+}
+
+export async function countQueue(db: Db, filter: QueueFilter): Promise<number> {
+  let query = db.selectFrom('cases as c').select((eb) => eb.fn.countAll<number>().as('n')).where('c.stage', 'in', filter.stages);
+  if (filter.team) query = query.where('c.team', '=', filter.team);
+  if (filter.ownerId !== undefined) query = query.where('c.owner_id', '=', filter.ownerId);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Open cases per investigator, by stage. */
+export async function caseloads(db: Db) {
+  return db
+    .selectFrom('staff_users as u')
+    .leftJoin('cases as c', (join) => join.onRef('c.owner_id', '=', 'u.id').on('c.closed_at', 'is', null))
+    .select([
+      'u.id',
+      'u.display_name',
+      'u.team',
+      sql<number>`count(c.id) filter (where c.stage = 'investigation')`.as('investigation'),
+      sql<number>`count(c.id) filter (where c.stage = 'draft-decision')`.as('draft_decision'),
+      sql<number>`count(c.id) filter (where c.stage = 'compliance')`.as('compliance'),
+      sql<number>`count(c.id)`.as('total'),
+      sql<Date | null>`min(c.received_at)`.as('oldest_received_at'),
+    ])
+    .where(sql<boolean>`'investigator' = any(u.roles)`)
+    .where('u.active', '=', true)
+    .groupBy(['u.id', 'u.display_name', 'u.team'])
+    .orderBy('u.display_name')
+    .execute();
+}
+
+/**
+ * Open cases by age in calendar days from the London date of receipt: under 13 weeks (< 91 days),
+ * 13-26, 26-52, and over 52 weeks. `today` is a London date.
+ */
+export async function openCasesByAge(db: Db, today: string, team?: string) {
+  const receivedOn = sql`(c.received_at at time zone 'Europe/London')::date`;
+  const age = sql`(${today}::date - ${receivedOn})`;
+  let query = db
+    .selectFrom('cases as c')
+    .select([
+      sql<number>`count(*) filter (where ${age} < 91)`.as('under13'),
+      sql<number>`count(*) filter (where ${age} >= 91 and ${age} < 182)`.as('from13to26'),
+      sql<number>`count(*) filter (where ${age} >= 182 and ${age} < 364)`.as('from26to52'),
+      sql<number>`count(*) filter (where ${age} >= 364)`.as('over52'),
+      sql<number>`count(*)`.as('total'),
+    ])
+    .where('c.closed_at', 'is', null);
+  if (team) query = query.where('c.team', '=', team);
+  return query.executeTakeFirstOrThrow();
+}
+
+/** Open cases received on or before a London date, oldest first: the drill-down behind an age band. */
+export async function openCasesReceivedBetween(db: Db, fromDate: string | undefined, toDate: string | undefined, limit: number) {
+  let query = caseListQuery(db).where('c.closed_at', 'is', null);
+  if (fromDate) query = query.where(sql<boolean>`(c.received_at at time zone 'Europe/London')::date >= ${fromDate}::date`);
+  if (toDate) query = query.where(sql<boolean>`(c.received_at at time zone 'Europe/London')::date <= ${toDate}::date`);
+  return query.orderBy('c.received_at').orderBy('c.id').limit(limit).execute();
+}
+
+/** Search by reference, complainant or representative name, or body name. */
+export async function searchCases(db: Db, criteria: { reference?: string; text?: string }, limit: number) {
+  let query = caseListQuery(db);
+  if (criteria.reference) {
+    query = query.where('c.reference', '=', criteria.reference);
+  } else if (criteria.text) {
+    const prefix = `${criteria.text.toLowerCase()}%`;
+    const people = db.selectFrom('people').select('id').where(sql<boolean>`lower(full_name) like ${prefix}`);
+    const bodies = db
+      .selectFrom('case_bodies as cb')
+      .innerJoin('bodies as b', 'b.id', 'cb.body_id')
+      .select('cb.case_id')
+      .where(sql<boolean>`lower(b.name) like ${prefix}`);
+    query = query.where((eb) =>
+      eb.or([eb('c.complainant_id', 'in', people), eb('c.representative_id', 'in', people), eb('c.id', 'in', bodies)]),
+    );
+  }
+  return query.orderBy('c.received_at', 'desc').orderBy('c.id', 'desc').limit(limit).execute();
+}

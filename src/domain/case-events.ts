@@ -1,0 +1,30 @@
+/**
+ * The closed vocabulary of the case timeline. Every change to a case appends one of these;
+ * `facts` hold what statistics need, `detail` the personal free text (anonymisable on its own).
+ */
+export const caseEventLabels = {
+  'case-registered': 'Complaint registered',
+  'assessment-closed': 'Closed after initial enquiries',
+  'referred-back': 'Referred back for local resolution',
+  'passed-for-investigation': 'Passed for investigation',
+  allocated: 'Allocated to an investigator',
+  'note-added': 'Note',
+  'enquiry-sent': 'Enquiry sent to the body',
+  'enquiry-response-recorded': 'Body’s response received',
+  'document-added': 'Document added',
+  'draft-decision-shared': 'Draft decision shared with the parties',
+  'final-decision-issued': 'Final decision issued',
+  'compliance-recorded': 'Remedy compliance recorded',
+  'case-closed': 'Case closed',
+  'clock-stopped': 'Clock stopped',
+  'clock-restarted': 'Clock restarted',
+  'joint-working-started': 'Joint working with the health ombudsman started',
+  'joint-working-ended': 'Joint working with the health ombudsman ended',
+  'deadline-recalculated': 'Deadline recalculated',
+} as const;
+
+export type CaseEventKind = keyof typeof caseEventLabels;
+
+export function caseEventLabel(kind: string): string {
+  return (caseEventLabels as Record<string, string>)[kind] ?? kind;
+}

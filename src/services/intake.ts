@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import {
+  addCaseBodies,
+  appendEvent,
+  insertCase,
+  insertContact,
+  insertPerson,
+  nextReferenceSequence,
+} from '../data/repositories/cases.ts';
+import { assessmentDeadline } from '../domain/deadlines.ts';
+import { londonDate } from '../domain/london-time.ts';
+import { formatReference } from '../domain/references.ts';
+import { isCategory } from '../domain/categories.ts';
+import { channels, contactOutcomes, jurisdictions } from '../domain/vocabulary.ts';
+import type { Actor } from '../domain/case-lifecycle.ts';
+import { forbidden, invalid } from './errors.ts';
+import { parseOrThrow } from './validation.ts';
+import type { ServiceDeps } from './deps.ts';
+
+const personSchema = z.object({
+  fullName: z.string().trim().min(1, 'Enter the complainant’s full name').max(200, 'Name must be 200 characters or fewer'),
+  email: z.string().trim().max(320).email('Enter an email address in the correct format, like name@example.com').nullish(),
+  phone: z.string().trim().max(40, 'Phone number must be 40 characters or fewer').nullish(),
+  address: z.string().trim().max(500, 'Address must be 500 characters or fewer').nullish(),
+});
+
+export const registerContactSchema = z
+  .object({
+    channel: z.enum(channels.values as [string, ...string[]], { message: 'Select how the contact arrived' }),
+    receivedAt: z.date({ message: 'Enter when the contact arrived' }),
+    complainant: personSchema,
+    representative: personSchema.nullish(),
+    bodyIds: z.array(z.number().int().positive()).min(1, 'Select the council or care provider the complaint is about'),
+    summary: z.string().trim().min(1, 'Enter a summary of the contact').max(10_000, 'Summary must be 10,000 characters or fewer'),
+    outcome: z.enum(contactOutcomes.values as [string, ...string[]], { message: 'Select what happened to the contact' }),
+    category: z.string().optional(),
+    subcategory: z.string().optional(),
+    jurisdiction: z.string().optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.outcome !== 'case-created') return;
+    if (!input.category || !input.subcategory || !isCategory(input.category, input.subcategory)) {
+      ctx.addIssue({ code: 'custom', path: ['category'], message: 'Select the category of the complaint' });
+    }
+    if (!jurisdictions.has(input.jurisdiction)) {
+      ctx.addIssue({ code: 'custom', path: ['jurisdiction'], message: 'Select the jurisdiction' });
+    }
+  });
+export type RegisterContactInput = z.input<typeof registerContactSchema>;
+
+const intakeRoles = ['intake', 'assessor', 'team-manager', 'ombudsman'] as const;
+
+/**
+ * Registers a contact as it arrived, and either records how it was dealt with (advice,
+ * signposting, premature) or registers it as a complaint case with a new reference.
+ */
+export async function registerContact(deps: ServiceDeps, actor: Actor, raw: RegisterContactInput) {
+  if (!actor.roles.some((role) => (intakeRoles as readonly string[]).includes(role))) throw forbidden();
+  const input = parseOrThrow(registerContactSchema, raw);
+  const now = deps.clock.now();
+  if (input.receivedAt.getTime() > now.getTime() + 60_000) {
+    throw invalid({ receivedAt: 'The date the contact arrived must be today or in the past' });
+  }
+  return deps.db.transaction().execute(async (trx) => {
+    const complainantId = await insertPerson(trx, input.complainant);
+    const representativeId = input.representative ? await insertPerson(trx, input.representative) : null;
+    const contactId = await insertContact(trx, {
+      channel: input.channel,
+      receivedAt: input.receivedAt,
+      dealtWithAt: now,
+      outcome: input.outcome,
+      personId: complainantId,
+      bodyId: input.bodyIds[0] ?? null,
+      summary: input.summary,
+      recordedBy: actor.id,
+    });
+    if (input.outcome !== 'case-created') return { contactId, reference: null };
+
+    const year = Number(londonDate(input.receivedAt).slice(0, 4));
+    const reference = formatReference(year, await nextReferenceSequence(trx, year));
+    const due = assessmentDeadline(input.receivedAt, [], deps.calendar());
+    const caseId = await insertCase(trx, {
+      reference,
+      contact_id: contactId,
+      received_at: input.receivedAt,
+      registered_at: now,
+      complainant_id: complainantId,
+      representative_id: representativeId,
+      category: input.category as string,
+      subcategory: input.subcategory as string,
+      jurisdiction: input.jurisdiction as string,
+      stage: 'assessment',
+      team: 'assessment',
+      assessment_due_on: due.due,
+      summary_text: input.summary,
+    });
+    await addCaseBodies(trx, caseId, input.bodyIds);
+    await appendEvent(trx, {
+      caseId,
+      kind: 'case-registered',
+      occurredAt: now,
+      actorId: actor.id,
+      facts: { channel: input.channel, receivedAt: input.receivedAt.toISOString(), category: input.category, subcategory: input.subcategory, jurisdiction: input.jurisdiction, bodyIds: input.bodyIds },
+      detail: input.summary,
+    });
+    return { contactId, reference };
+  });
+}

@@ -1,0 +1,127 @@
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySession from '@fastify/session';
+import fastifyStatic from '@fastify/static';
+import qs from 'node:querystring';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { databaseIsUp } from '../data/db.ts';
+import type { ServiceDeps } from '../services/deps.ts';
+import type { CalendarHolder } from '../services/bank-holidays.ts';
+import { loadStaff, type SignedInStaff } from '../services/staff-accounts.ts';
+import { createViewEnvironment, govukFrontendRoot, mojFrontendRoot } from './plugins/views.ts';
+import { databaseSessionStore } from './plugins/session-store.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { staffRoutes } from './staff/routes.ts';
+import { paths } from './paths.ts';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    render(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+  interface FastifyRequest {
+    staff: SignedInStaff | undefined;
+  }
+  interface Session {
+    staffId?: number;
+  }
+}
+
+export interface AppDeps {
+  config: Pick<Config, 'production' | 'sessionSecret'> & Partial<Config>;
+  services: ServiceDeps;
+  holidays: CalendarHolder;
+  logger?: Logger | false;
+}
+
+/**
+ * The web application, assembled in a fixed, readable order: health checks, security headers,
+ * static files, body parsing, session, templates, authentication, CSRF, routes, errors.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (deps.logger || undefined) as FastifyBaseLogger | undefined,
+    trustProxy: true,
+    bodyLimit: 1_048_576,
+    routerOptions: { querystringParser: (text: string) => qs.parse(text) },
+  });
+
+  // Probes come first, so they never create sessions.
+  app.get(paths.health, async (_request, reply) => {
+    const up = await databaseIsUp(deps.services.db);
+    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down' });
+  });
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: deps.config.production,
+  });
+
+  await app.register(fastifyStatic, { root: join(govukFrontendRoot, 'dist', 'govuk', 'assets'), prefix: '/assets/', maxAge: '1d' });
+  await app.register(fastifyStatic, { root: join(govukFrontendRoot, 'dist', 'govuk'), prefix: '/govuk/', decorateReply: false, maxAge: '1d', allowedPath: (path) => /^\/govuk-frontend\.min\.(css|js)(\.map)?$/.test(path) });
+  await app.register(fastifyStatic, { root: join(mojFrontendRoot, 'moj'), prefix: '/moj/', decorateReply: false, maxAge: '1d', allowedPath: (path) => /^\/(moj-frontend\.min\.(css|js)(\.map)?|assets\/.*)$/.test(path) });
+  await app.register(fastifyStatic, { root: join(import.meta.dirname, 'public'), prefix: '/public/', decorateReply: false, maxAge: '1h' });
+
+  await app.register(fastifyFormbody, { parser: (body) => qs.parse(body) });
+  await app.register(fastifyMultipart, { limits: { fileSize: 20 * 1_048_576, files: 1, fields: 10 } });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyCookie);
+  await app.register(fastifySession, {
+    secret: deps.config.sessionSecret,
+    cookieName: 'redress.sid',
+    cookie: { secure: deps.config.production, httpOnly: true, sameSite: 'lax', maxAge: 8 * 3_600_000, path: '/' },
+    saveUninitialized: false,
+    store: databaseSessionStore(deps.services.db),
+  });
+
+  const views = createViewEnvironment({ production: deps.config.production });
+  app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request;
+    const locals = {
+      cspNonce: (this.cspNonce as { script?: string } | null)?.script,
+      staff: request.staff,
+      csrfToken: this.generateCsrf(),
+      currentPath: request.url.split('?')[0],
+      ...context,
+    };
+    return this.type('text/html; charset=utf-8').send(views.render(template, locals));
+  });
+
+  app.decorateRequest('staff', undefined);
+  app.addHook('preHandler', async (request) => {
+    const staffId = request.session?.staffId;
+    if (staffId !== undefined) request.staff = await loadStaff(deps.services, staffId);
+  });
+
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/session',
+    getToken: (request) => {
+      const body = request.body as Record<string, unknown> | undefined;
+      const query = request.query as Record<string, unknown> | undefined;
+      return String(body?._csrf ?? query?._csrf ?? request.headers['csrf-token'] ?? '');
+    },
+  });
+
+  registerErrorHandling(app);
+  app.get('/', async (_request, reply) => reply.redirect(paths.staff.home));
+  await app.register(staffRoutes(deps));
+  return app;
+}

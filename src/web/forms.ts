@@ -1,0 +1,69 @@
+import { isValidIsoDate } from '../domain/london-time.ts';
+
+export type FormBody = Record<string, string | string[] | undefined>;
+
+/** The first value of a form field, trimmed; '' when absent. */
+export function field(body: FormBody, name: string): string {
+  const value = body[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+}
+
+export function fields(body: FormBody, name: string): string[] {
+  const value = body[name];
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => v.trim()).filter(Boolean);
+}
+
+/**
+ * Reads a GOV.UK date input (`name-day`, `name-month`, `name-year`) as 'YYYY-MM-DD', or returns
+ * the message to show. Accepts month names ("June", "jun") as the design system advises.
+ */
+export function dateInput(body: FormBody, name: string, label: string): { value?: string; error?: string } {
+  const day = field(body, `${name}-day`);
+  const monthText = field(body, `${name}-month`);
+  const year = field(body, `${name}-year`);
+  if (!day && !monthText && !year) return { error: `Enter ${label}` };
+  const missing = [!day && 'day', !monthText && 'month', !year && 'year'].filter(Boolean);
+  if (missing.length) return { error: `${capitalise(label)} must include a ${missing.join(' and ')}` };
+  const month = monthNumber(monthText);
+  if (!/^\d{1,2}$/.test(day) || month === undefined || !/^\d{4}$/.test(year)) return { error: `${capitalise(label)} must be a real date` };
+  const iso = `${year}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}`;
+  if (!isValidIsoDate(iso)) return { error: `${capitalise(label)} must be a real date` };
+  return { value: iso };
+}
+
+/** Reads a 24-hour time typed as "14:30", "2:30pm", "9am" or "0930". */
+export function timeInput(text: string): string | undefined {
+  const match = /^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  let hour = Number(match[1]);
+  const minute = Number(match[2] ?? '0');
+  const meridiem = match[3]?.toLowerCase();
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (meridiem === 'pm' ? 12 : 0);
+  }
+  if (hour > 23 || minute > 59) return undefined;
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function monthNumber(text: string): number | undefined {
+  if (/^\d{1,2}$/.test(text)) {
+    const n = Number(text);
+    return n >= 1 && n <= 12 ? n : undefined;
+  }
+  const index = MONTHS.indexOf(text.slice(0, 3).toLowerCase());
+  return index >= 0 && MONTHS[index] && text.length >= 3 ? index + 1 : undefined;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Pounds typed as "£1,250.50" or "1250" to whole pence; undefined if not a sum of money. */
+export function penceInput(text: string): number | undefined {
+  const cleaned = text.replace(/[£,\s]/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return undefined;
+  return Math.round(Number(cleaned) * 100);
+}

@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import { formatLondonDate, formatLondonDateTime, formatLondonTime } from '../../domain/london-time.ts';
+import { caseEventLabel } from '../../domain/case-events.ts';
+import { stageLabels, type Stage } from '../../domain/case-lifecycle.ts';
+import { channels, closingReasons, complianceStatuses, contactOutcomes, jurisdictions, outcomes, remedyKinds, roles, teams } from '../../domain/vocabulary.ts';
+import { paths } from '../paths.ts';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const govukFrontendRoot = dirname(require.resolve('govuk-frontend/package.json'));
+export const mojFrontendRoot = dirname(require.resolve('@ministryofjustice/frontend/package.json'));
+
+/** One Nunjucks environment, compiled templates cached for the life of the process. */
+export function createViewEnvironment(options: { production: boolean }): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([join(here, '..', 'views'), join(govukFrontendRoot, 'dist'), mojFrontendRoot], {
+      noCache: !options.production && process.env.NODE_ENV === 'development',
+    }),
+    { autoescape: true, throwOnUndefined: false },
+  );
+  env.addFilter('govukDate', (value: Date | string | null | undefined) => (value ? formatLondonDate(value) : ''));
+  env.addFilter('govukTime', (value: Date | null | undefined) => (value ? formatLondonTime(value) : ''));
+  env.addFilter('govukDateTime', (value: Date | null | undefined) => (value ? formatLondonDateTime(value) : ''));
+  env.addFilter('isoDateTime', (value: Date | null | undefined) => (value ? value.toISOString() : ''));
+  env.addFilter('pounds', (pence: number | null | undefined) =>
+    pence === null || pence === undefined ? '' : `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+  );
+  env.addFilter('stageLabel', (stage: string) => stageLabels[stage as Stage] ?? stage);
+  env.addFilter('eventLabel', caseEventLabel);
+  env.addFilter('outcomeLabel', outcomes.label);
+  env.addFilter('reasonLabel', closingReasons.label);
+  env.addFilter('channelLabel', channels.label);
+  env.addFilter('contactOutcomeLabel', contactOutcomes.label);
+  env.addFilter('jurisdictionLabel', jurisdictions.label);
+  env.addFilter('remedyKindLabel', remedyKinds.label);
+  env.addFilter('complianceLabel', complianceStatuses.label);
+  env.addFilter('roleLabel', roles.label);
+  env.addFilter('teamLabel', teams.label);
+  env.addFilter('number', (n: number | null | undefined) => (n === null || n === undefined ? '' : Number(n).toLocaleString('en-GB')));
+  /** Turns `{field: message}` into the error summary's list. */
+  env.addFilter('errorList', (errors: Record<string, string> | undefined) =>
+    Object.entries(errors ?? {}).map(([field, text]) => ({ text, href: `#${field.replace(/\./g, '-')}` })),
+  );
+  env.addGlobal('paths', paths);
+  return env;
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { categoryOptions, parseCategoryPath } from '../../domain/categories.ts';
+import { londonDate, londonDateTime } from '../../domain/london-time.ts';
+import { channels, contactOutcomes, jurisdictions } from '../../domain/vocabulary.ts';
+import { AppError } from '../../services/errors.ts';
+import { registerContact } from '../../services/intake.ts';
+import { listBodiesForSelect } from '../../services/bodies.ts';
+import type { AppDeps } from '../app.ts';
+import { dateInput, field, timeInput, type FormBody } from '../forms.ts';
+import { paths } from '../paths.ts';
+import { requireRole, signedIn } from './guards.ts';
+
+export function intakeRoutes(deps: AppDeps) {
+  const intake = requireRole('intake', 'assessor', 'team-manager', 'ombudsman');
+
+  async function renderForm(reply: import('fastify').FastifyReply, values: Record<string, string>, errors?: Record<string, string>) {
+    return reply.code(errors ? 400 : 200).render('staff/new-contact.njk', {
+      values,
+      errors,
+      channels: channels.options(),
+      outcomes: contactOutcomes.options(),
+      jurisdictions: jurisdictions.options(),
+      categories: categoryOptions(),
+      bodies: await listBodiesForSelect(deps.services),
+    });
+  }
+
+  return async (app: FastifyInstance) => {
+    app.get(paths.staff.newContact, { preHandler: intake }, async (_request, reply) => {
+      const today = londonDate(deps.services.clock.now()).split('-');
+      return renderForm(reply, { 'received-year': today[0] ?? '', 'received-month': String(Number(today[1])), 'received-day': String(Number(today[2])) });
+    });
+
+    app.post(paths.staff.newContact, { preHandler: [intake, app.csrfProtection] }, async (request, reply) => {
+      const body = request.body as FormBody;
+      const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? (v[0] ?? '') : (v ?? '')]));
+      const errors: Record<string, string> = {};
+      const date = dateInput(body, 'received', 'the date the contact arrived');
+      if (date.error) errors['received'] = date.error;
+      const time = timeInput(field(body, 'receivedTime') || '09:00');
+      if (!time) errors['receivedTime'] = 'Enter a real time, like 9:30am or 14:15';
+      const category = parseCategoryPath(field(body, 'category'));
+      const bodyId = Number(field(body, 'bodyId'));
+      const hasRepresentative = field(body, 'representativeName') !== '';
+      try {
+        if (Object.keys(errors).length) throw new AppError('invalid', 'Check the form', errors);
+        const result = await registerContact(deps.services, signedIn(request), {
+          channel: field(body, 'channel'),
+          receivedAt: londonDateTime(date.value as string, time as string),
+          complainant: { fullName: field(body, 'fullName'), email: field(body, 'email') || null, phone: field(body, 'phone') || null, address: field(body, 'address') || null },
+          representative: hasRepresentative ? { fullName: field(body, 'representativeName'), email: field(body, 'representativeEmail') || null } : null,
+          bodyIds: Number.isInteger(bodyId) && bodyId > 0 ? [bodyId] : [],
+          summary: field(body, 'summary'),
+          outcome: field(body, 'outcome'),
+          category: category?.category,
+          subcategory: category?.subcategory,
+          jurisdiction: field(body, 'jurisdiction'),
+        });
+        if (result.reference) return reply.redirect(`${paths.staff.case(result.reference)}?registered=1`, 303);
+        return reply.render('staff/contact-recorded.njk', { outcome: field(body, 'outcome') });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'invalid') {
+          return renderForm(reply, values, renameFields({ ...errors, ...error.fields }));
+        }
+        throw error;
+      }
+    });
+  };
+}
+
+/** Maps the service's field paths to the form's input names, so each message links to its input. */
+function renameFields(errors: Record<string, string>): Record<string, string> {
+  const names: Record<string, string> = {
+    'complainant.fullName': 'fullName', 'complainant.email': 'email', 'complainant.phone': 'phone', 'complainant.address': 'address',
+    'representative.fullName': 'representativeName', 'representative.email': 'representativeEmail', bodyIds: 'bodyId', receivedAt: 'received',
+  };
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [names[k] ?? k, v]));
+}
