@@ -24,7 +24,7 @@ export async function startSystem(config: Config, log: Logger, clock: Clock = sy
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
   const added = await syncBankHolidays(database.db);
   const holidays = new CalendarHolder(database.db);
-  await holidays.refresh();
+  await holidays.refresh({ rebuildTable: added > 0 });
   if (added > 0 && !applied.length) {
     // The maintained list gained holidays since the last start: open cases' deadlines follow.
     const changed = await recomputeOpenDeadlines(database.db, holidays.get(), clock, null);

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as casework from './migrations/2026-11-26-001-casework-core.ts';
+import * as serviceStandards from './migrations/2026-11-26-002-service-standards.ts';
 
 // Listed, not read from disk, so the same list works under tsx, in a build and in tests.
 const migrations: Record<string, Migration> = {
   '2026-11-26-001-casework-core': casework,
+  '2026-11-26-002-service-standards': serviceStandards,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -189,7 +189,36 @@ export interface CaseEventsTable {
   detail_text: string | null;
 }
 
+export interface CallsTable {
+  id: Generated<number>;
+  call_id: string;
+  presented_at: Instant;
+  answered_at: Instant | null;
+}
+
+export interface CalendarDaysTable {
+  day: CalendarDate;
+  working: boolean;
+  working_day_number: number;
+  next_working_day: CalendarDate;
+  twentieth_working_day: CalendarDate;
+}
+
+export interface ServiceStandardsTable {
+  id: string;
+  position: number;
+  description: string;
+  measure: string;
+  target: number;
+  comparison: string;
+  better_when: string | null;
+  unit: string;
+}
+
 export interface Database {
+  calls: CallsTable;
+  calendar_days: CalendarDaysTable;
+  service_standards: ServiceStandardsTable;
   bodies: BodiesTable;
   bank_holidays: BankHolidaysTable;
   staff_users: StaffUsersTable;

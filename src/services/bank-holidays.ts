@@ -12,24 +12,35 @@ import { appendEvent, updateCase } from '../data/repositories/cases.ts';
 import { englandAndWalesBankHolidays } from '../domain/bank-holidays.ts';
 import { assessmentDeadline } from '../domain/deadlines.ts';
 import { createWorkingDayCalendar, type WorkingDayCalendar } from '../domain/working-days.ts';
+import { calendarTable } from '../domain/calendar-table.ts';
+import { countCalendarDays, replaceCalendarDays } from '../data/repositories/calendar-days.ts';
 import type { Actor } from '../domain/case-lifecycle.ts';
 import { forbidden, invalid } from './errors.ts';
 import { parseOrThrow } from './validation.ts';
 import type { Clock } from './clock.ts';
+
+/** The span of the derived calendar table: history imports and deadlines both fall inside it. */
+export const CALENDAR_FROM = '1995-01-01';
+export const CALENDAR_TO = '2045-12-31';
 
 /** Holds the working-day calendar built from the database's bank-holiday list. */
 export class CalendarHolder {
   private current: WorkingDayCalendar = createWorkingDayCalendar([]);
   constructor(private readonly db: Kysely<Database>) {}
   get = (): WorkingDayCalendar => this.current;
-  async refresh(): Promise<void> {
+  /** Rebuilds the calendar from the holiday list, and the database's derived calendar table with it. */
+  async refresh(options: { rebuildTable?: boolean } = { rebuildTable: true }): Promise<void> {
     const rows = await listBankHolidays(this.db);
     this.current = createWorkingDayCalendar(rows.map((r) => ({ date: r.date, name: r.name })));
+    if (options.rebuildTable || (await countCalendarDays(this.db)) === 0) {
+      const days = calendarTable(this.current, CALENDAR_FROM, CALENDAR_TO);
+      await this.db.transaction().execute((trx) => replaceCalendarDays(trx, days));
+    }
   }
 }
 
 /** Adds any England-and-Wales bank holidays the maintained source knows and the database lacks. */
-export async function syncBankHolidays(db: Kysely<Database>, fromYear = 2000, toYear = 2040): Promise<number> {
+export async function syncBankHolidays(db: Kysely<Database>, fromYear = 1995, toYear = 2045): Promise<number> {
   const known = englandAndWalesBankHolidays(fromYear, toYear).map((h) => ({ ...h, source: 'date-holidays' }));
   return insertBankHolidays(db, known);
 }
