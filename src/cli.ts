@@ -1,0 +1,128 @@
+import { Command } from 'commander';
+import { loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { startSystem, type System } from './system.ts';
+import { buildApp } from './web/app.ts';
+import { countBodies, upsertBodies } from './data/repositories/bodies.ts';
+import { BodiesSourceError, fictionalDemoBodies, importBodies } from './services/reference-data/bodies-import.ts';
+import { createStaffUser } from './services/staff-accounts.ts';
+import { AppError } from './services/errors.ts';
+import { demoStaff, seedDemoData, DEMO_PASSWORD } from './services/demo-seed.ts';
+
+async function withSystem<T>(work: (system: System, config: Config, log: Logger) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const system = await startSystem(config, log);
+  try {
+    return await work(system, config, log);
+  } finally {
+    await system.close();
+  }
+}
+
+/** Loads councils: the reference folder, else the publisher, else clearly fictional demo bodies. */
+async function ensureBodies(system: System, config: Config, log: Logger): Promise<void> {
+  if ((await countBodies(system.database.db)) > 0) return;
+  try {
+    const result = await importBodies({ db: system.database.db, referenceDir: config.referenceDir, log });
+    log.info({ source: result.source, councils: result.councils }, 'councils imported');
+  } catch (error) {
+    if (!(error instanceof BodiesSourceError)) throw error;
+    await upsertBodies(system.database.db, fictionalDemoBodies());
+    log.warn({ reason: error.message }, 'no council reference data available: using a few clearly fictional councils for the demo');
+  }
+}
+
+async function serve(system: System, config: Config, log: Logger): Promise<void> {
+  const app = await buildApp({ config, services: system.services, holidays: system.holidays, logger: log });
+  const close = async (signal: string) => {
+    log.info({ signal }, 'shutting down: finishing requests in flight');
+    await app.close();
+    await system.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void close('SIGTERM'));
+  process.once('SIGINT', () => void close('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+}
+
+const program = new Command();
+program.name('redress').description('Redress: casework for ombudsman schemes');
+
+program
+  .command('start')
+  .description('migrate, load councils and demo data on first run, then serve (what `npm start` runs)')
+  .action(async () => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel);
+    const system = await startSystem(config, log);
+    await ensureBodies(system, config, log);
+    const seeded = await seedDemoData({ db: system.database.db, calendar: system.holidays.get(), now: system.services.clock.now(), cases: config.demoCases, log, onlyIfEmpty: true });
+    await serve(system, config, log);
+    const url = `http://localhost:${config.port}`;
+    process.stdout.write(
+      `\nRedress is running at ${url}\n` +
+        `${seeded.cases ? `Demo data: ${seeded.cases} cases created.\n` : ''}` +
+        `Sign in at ${url}/staff/sign-in with any of these demo accounts (password: ${DEMO_PASSWORD}):\n` +
+        demoStaff.map((s) => `  ${s.email.padEnd(34)} ${s.roles.join(', ')}`).join('\n') +
+        '\n\n',
+    );
+  });
+
+program.command('serve').description('serve the web application (production: many copies)').action(async () => {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  await serve(await startSystem(config, log), config, log);
+});
+
+program.command('migrate').description('bring the database schema up to date').action(() => withSystem(async () => undefined));
+
+program
+  .command('seed')
+  .description('create demo staff accounts and demo cases')
+  .option('--cases <n>', 'how many demo cases', (v) => Number(v), 2000)
+  .action((options: { cases: number }) =>
+    withSystem(async (system, config, log) => {
+      await ensureBodies(system, config, log);
+      const result = await seedDemoData({ db: system.database.db, calendar: system.holidays.get(), now: system.services.clock.now(), cases: options.cases, log });
+      process.stdout.write(`Seeded ${result.cases} cases and ${result.staff} staff accounts.\n`);
+    }),
+  );
+
+program
+  .command('create-user')
+  .description('create a staff account')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--roles <roles>', 'comma-separated: intake,assessor,investigator,team-manager,ombudsman,admin')
+  .option('--team <team>', 'assessment, investigation or joint')
+  .option('--password <password>', 'at least 12 characters (default: read from REDRESS_PASSWORD)')
+  .action((options: { email: string; name: string; roles: string; team?: string; password?: string }) =>
+    withSystem(async (system) => {
+      const id = await createStaffUser(system.services, null, {
+        email: options.email, displayName: options.name, roles: options.roles.split(',').map((r) => r.trim()),
+        team: options.team ?? null, password: options.password ?? process.env.REDRESS_PASSWORD ?? '',
+      });
+      process.stdout.write(`Created staff account ${id} for ${options.email}\n`);
+    }),
+  );
+
+const importCommand = program.command('import').description('load reference data and history');
+importCommand
+  .command('bodies [file]')
+  .description('councils from the mySociety CSV: a file, REDRESS_REFERENCE_DIR, or the publisher')
+  .action((file: string | undefined) =>
+    withSystem(async (system, config, log) => {
+      const result = await importBodies({ db: system.database.db, file, referenceDir: config.referenceDir, log });
+      process.stdout.write(`Imported ${result.councils} councils from ${result.source}: ${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged; ${result.skipped.length} rows skipped.\n`);
+    }),
+  );
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof AppError) {
+    process.stderr.write(`${error.message}\n${Object.values(error.fields).map((m) => `  - ${m}`).join('\n')}\n`);
+  } else {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});
