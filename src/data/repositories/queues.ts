@@ -51,12 +51,8 @@ export async function queuePage(db: Db, filter: QueueFilter, after: QueueCursor 
   if (filter.team) query = query.where('c.team', '=', filter.team);
   if (filter.ownerId !== undefined) query = query.where('c.owner_id', '=', filter.ownerId);
   if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('c.assessment_due_on', '>', after.dueOn),
-        eb.and([eb('c.assessment_due_on', '=', after.dueOn), eb('c.id', '>', after.id)]),
-      ]),
-    );
+    // A row comparison, so the index seeks straight to the cursor instead of filtering up to it.
+    query = query.where((eb) => eb(eb.refTuple('c.assessment_due_on', 'c.id'), '>', eb.tuple(after.dueOn, after.id)));
   }
   return query.orderBy('c.assessment_due_on').orderBy('c.id').limit(limit).execute();
 }
