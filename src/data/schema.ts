@@ -49,6 +49,8 @@ export interface PeopleTable {
   email: string | null;
   phone: string | null;
   address: string | null;
+  contact_preference: Generated<'email' | 'sms' | 'post'>;
+  adjustments_text: string | null;
   created_at: CreatedAt;
 }
 
@@ -146,6 +148,8 @@ export interface DocumentsTable {
   uploaded_by: number | null;
   uploaded_at: CreatedAt;
   deleted_at: Instant | null;
+  uploaded_by_person_id: number | null;
+  scan_status: Generated<'not-scanned' | 'clean' | 'quarantined'>;
 }
 
 export interface DecisionsTable {
@@ -215,7 +219,74 @@ export interface ServiceStandardsTable {
   unit: string;
 }
 
+export interface SignInCodesTable {
+  id: Generated<number>;
+  email: string;
+  code_hash: string;
+  created_at: Instant;
+  expires_at: Instant;
+  attempts: Generated<number>;
+  used_at: Instant | null;
+  superseded_at: Instant | null;
+}
+
+export interface ComplaintDraftsTable {
+  id: string;
+  email: string | null;
+  answers: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Instant;
+  updated_at: Instant;
+  submitted_at: Instant | null;
+  case_id: number | null;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  case_id: number;
+  from_person_id: number | null;
+  from_staff_id: number | null;
+  sent_at: Instant;
+  read_at: Instant | null;
+  body_text: string;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  case_id: number | null;
+  person_id: number | null;
+  channel: 'email' | 'sms';
+  recipient: string;
+  template: string;
+  personalisation: ColumnType<Record<string, unknown>, string | undefined, string>;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  provider_reference: string | null;
+  created_at: Instant;
+  sent_at: Instant | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  run_at: Instant;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_at: Instant | null;
+  locked_by: string | null;
+  last_error: string | null;
+  done_at: Instant | null;
+  failed_at: Instant | null;
+  created_at: Instant;
+}
+
 export interface Database {
+  sign_in_codes: SignInCodesTable;
+  complaint_drafts: ComplaintDraftsTable;
+  messages: MessagesTable;
+  notifications: NotificationsTable;
+  jobs: JobsTable;
   calls: CallsTable;
   calendar_days: CalendarDaysTable;
   service_standards: ServiceStandardsTable;
