@@ -56,13 +56,21 @@ const intakeRoles = ['intake', 'assessor', 'team-manager', 'ombudsman'] as const
  */
 export async function registerContact(deps: ServiceDeps, actor: Actor, raw: RegisterContactInput) {
   if (!actor.roles.some((role) => (intakeRoles as readonly string[]).includes(role))) throw forbidden();
+  return recordContact(deps, raw, actor.id);
+}
+
+/**
+ * Records a contact and, when it is a complaint, registers its case: the path shared by staff
+ * intake (`recordedBy` the officer) and the online complaint form (`recordedBy` null).
+ */
+export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput, recordedBy: number | null, extra: { adjustments?: string | null; contactPreference?: 'email' | 'sms' | 'post' } = {}) {
   const input = parseOrThrow(registerContactSchema, raw);
   const now = deps.clock.now();
   if (input.receivedAt.getTime() > now.getTime() + 60_000) {
     throw invalid({ receivedAt: 'The date the contact arrived must be today or in the past' });
   }
   return deps.db.transaction().execute(async (trx) => {
-    const complainantId = await insertPerson(trx, input.complainant);
+    const complainantId = await insertPerson(trx, { ...input.complainant, adjustments: extra.adjustments ?? null, contactPreference: extra.contactPreference ?? 'email' });
     const representativeId = input.representative ? await insertPerson(trx, input.representative) : null;
     const contactId = await insertContact(trx, {
       channel: input.channel,
@@ -72,7 +80,7 @@ export async function registerContact(deps: ServiceDeps, actor: Actor, raw: Regi
       personId: complainantId,
       bodyId: input.bodyIds[0] ?? null,
       summary: input.summary,
-      recordedBy: actor.id,
+      recordedBy,
     });
     if (input.outcome !== 'case-created') return { contactId, reference: null };
 
@@ -99,7 +107,7 @@ export async function registerContact(deps: ServiceDeps, actor: Actor, raw: Regi
       caseId,
       kind: 'case-registered',
       occurredAt: now,
-      actorId: actor.id,
+      actorId: recordedBy,
       facts: { channel: input.channel, receivedAt: input.receivedAt.toISOString(), category: input.category, subcategory: input.subcategory, jurisdiction: input.jurisdiction, bodyIds: input.bodyIds },
       detail: input.summary,
     });

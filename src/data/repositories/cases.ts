@@ -16,11 +16,14 @@ export async function nextReferenceSequence(db: Db, year: number): Promise<numbe
 
 export async function insertPerson(
   db: Db,
-  person: { fullName: string; email?: string | null; phone?: string | null; address?: string | null },
+  person: { fullName: string; email?: string | null; phone?: string | null; address?: string | null; adjustments?: string | null; contactPreference?: 'email' | 'sms' | 'post' },
 ): Promise<number> {
   const row = await db
     .insertInto('people')
-    .values({ full_name: person.fullName, email: person.email ?? null, phone: person.phone ?? null, address: person.address ?? null })
+    .values({
+      full_name: person.fullName, email: person.email ?? null, phone: person.phone ?? null, address: person.address ?? null,
+      adjustments_text: person.adjustments ?? null, contact_preference: person.contactPreference ?? 'email',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
