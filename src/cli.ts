@@ -8,6 +8,8 @@ import { BodiesSourceError, fictionalDemoBodies, importBodies } from './services
 import { createStaffUser } from './services/staff-accounts.ts';
 import { AppError } from './services/errors.ts';
 import { demoStaff, seedDemoData, DEMO_PASSWORD } from './services/demo-seed.ts';
+import { registerImportCommands } from './cli-imports.ts';
+import { registerReportCommands } from './cli-report.ts';
 
 async function withSystem<T>(work: (system: System, config: Config, log: Logger) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -118,9 +120,13 @@ importCommand
     }),
   );
 
+registerImportCommands(importCommand, withSystem);
+registerReportCommands(program, withSystem);
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof AppError) {
-    process.stderr.write(`${error.message}\n${Object.values(error.fields).map((m) => `  - ${m}`).join('\n')}\n`);
+    const details = Object.values(error.fields).filter((m) => m !== error.message);
+    process.stderr.write(`${error.message}\n${details.map((m) => `  - ${m}\n`).join('')}`);
   } else {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

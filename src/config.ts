@@ -14,6 +14,8 @@ export interface Config {
   demoCases: number;
   logLevel: string;
   apiKeys: string[];
+  /** The address people reach the service at, for links in emails (e.g. https://complain.example.org). */
+  publicUrl: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referenceDir: env.REDRESS_REFERENCE_DIR ? resolve(env.REDRESS_REFERENCE_DIR) : undefined,
     demoCases: Number(env.DEMO_CASES ?? 2000),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    publicUrl: env.PUBLIC_URL?.replace(/\/$/, '') || undefined,
     apiKeys: (env.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
   };
 }

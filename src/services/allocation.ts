@@ -3,6 +3,8 @@ import { findStaffUserById } from '../data/repositories/staff-users.ts';
 import { invalid } from './errors.ts';
 import { moveTo, runCaseAction } from './case-action.ts';
 import type { ServiceDeps } from './deps.ts';
+import { notifyCaseParties } from '../jobs/send-notification.ts';
+import { stageInPlainWords } from '../notify/templates.ts';
 
 /** A team manager allocates (or reallocates) a case to a named investigator. */
 export async function allocateCase(deps: ServiceDeps, reference: string, actor: Actor, investigatorId: number) {
@@ -15,5 +17,6 @@ export async function allocateCase(deps: ServiceDeps, reference: string, actor: 
     const first = context.caseRow.allocated_at === null;
     await moveTo(context, to, { owner_id: investigator.id, ...(first ? { allocated_at: context.now } : {}) });
     await context.record('allocated', { investigatorId: investigator.id, investigatorName: investigator.display_name, reallocation: !first });
+    if (first) await notifyCaseParties(context.trx, context.caseRow, 'stage-changed', { stage: stageInPlainWords[to] }, context.now); // notification
   });
 }

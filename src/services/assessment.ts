@@ -4,6 +4,8 @@ import type { Actor } from '../domain/case-lifecycle.ts';
 import { moveTo, runCaseAction } from './case-action.ts';
 import { parseOrThrow } from './validation.ts';
 import type { ServiceDeps } from './deps.ts';
+import { notifyCaseParties } from '../jobs/send-notification.ts';
+import { stageInPlainWords } from '../notify/templates.ts';
 
 export const assessmentDecisionSchema = z.discriminatedUnion('decision', [
   z.object({
@@ -30,11 +32,13 @@ export async function decideAssessment(deps: ServiceDeps, reference: string, act
     if (input.decision === 'pass-for-investigation') {
       await moveTo(context, to, { team: context.caseRow.joint ? 'joint' : 'investigation' });
       await context.record('passed-for-investigation', { from: 'assessment' }, input.explanation || null);
+      await notifyCaseParties(context.trx, context.caseRow, 'stage-changed', { stage: stageInPlainWords[to] }, context.now); // notification
       return;
     }
     const outcome = input.decision === 'close-after-initial-enquiries' ? 'closed-after-initial-enquiries' : 'referred-back-for-local-resolution';
     const reason = input.decision === 'close-after-initial-enquiries' ? input.reason : null;
     await context.record(input.decision === 'close-after-initial-enquiries' ? 'assessment-closed' : 'referred-back', { outcome, reason }, input.explanation);
     await moveTo(context, to, { outcome, closing_reason: reason, assessment_decided_at: context.now, decided_at: context.now });
+    await notifyCaseParties(context.trx, context.caseRow, 'stage-changed', { stage: stageInPlainWords[to] }, context.now); // notification
   });
 }

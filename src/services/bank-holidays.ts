@@ -10,6 +10,7 @@ import {
 } from '../data/repositories/bank-holidays.ts';
 import { appendEvent, updateCase } from '../data/repositories/cases.ts';
 import { englandAndWalesBankHolidays } from '../domain/bank-holidays.ts';
+import { isValidIsoDate } from '../domain/london-time.ts';
 import { assessmentDeadline } from '../domain/deadlines.ts';
 import { createWorkingDayCalendar, type WorkingDayCalendar } from '../domain/working-days.ts';
 import { calendarTable } from '../domain/calendar-table.ts';
@@ -67,7 +68,7 @@ export async function addBankHoliday(db: Kysely<Database>, holder: CalendarHolde
 
 export async function removeBankHoliday(db: Kysely<Database>, holder: CalendarHolder, clock: Clock, actor: Actor, date: string) {
   requireAdmin(actor);
-  if ((await deleteBankHoliday(db, date)) === 0) throw invalid({ date: 'That date is not a bank holiday' });
+  if (!isValidIsoDate(date) || (await deleteBankHoliday(db, date)) === 0) throw invalid({ date: 'That date is not a bank holiday' });
   await holder.refresh();
   return recomputeOpenDeadlines(db, holder.get(), clock, actor.id);
 }

@@ -7,6 +7,8 @@ import { invalid, notFound } from './errors.ts';
 import { moveTo, runCaseAction } from './case-action.ts';
 import { parseOrThrow } from './validation.ts';
 import type { ServiceDeps } from './deps.ts';
+import { notifyCaseParties } from '../jobs/send-notification.ts';
+import { stageInPlainWords } from '../notify/templates.ts';
 
 export const complianceSchema = z
   .object({
@@ -31,6 +33,7 @@ export async function recordCompliance(deps: ServiceDeps, reference: string, act
     const to = await verdictFor({ pendingRemediesAfter: await countPendingRemedies(context.trx, context.caseRow.id) });
     await context.record('compliance-recorded', { remedyId, kind: remedy.kind, status, settledOn: input.settledOn, dueOn: remedy.due_on }, input.evidence);
     await moveTo(context, to);
+    if (to === 'closed') await notifyCaseParties(context.trx, context.caseRow, 'stage-changed', { stage: stageInPlainWords[to] }, context.now); // notification
     return status;
   });
 }

@@ -8,13 +8,14 @@ import {
   nextReferenceSequence,
 } from '../data/repositories/cases.ts';
 import { assessmentDeadline } from '../domain/deadlines.ts';
-import { londonDate } from '../domain/london-time.ts';
+import { formatLondonDate, londonDate } from '../domain/london-time.ts';
 import { formatReference } from '../domain/references.ts';
 import { isCategory } from '../domain/categories.ts';
 import { channels, contactOutcomes, jurisdictions } from '../domain/vocabulary.ts';
 import type { Actor } from '../domain/case-lifecycle.ts';
 import { forbidden, invalid } from './errors.ts';
 import { parseOrThrow } from './validation.ts';
+import { notifyCaseParties } from '../jobs/send-notification.ts';
 import type { ServiceDeps } from './deps.ts';
 
 const personSchema = z.object({
@@ -30,7 +31,7 @@ export const registerContactSchema = z
     receivedAt: z.date({ message: 'Enter when the contact arrived' }),
     complainant: personSchema,
     representative: personSchema.nullish(),
-    bodyIds: z.array(z.number().int().positive()).min(1, 'Select the council or care provider the complaint is about'),
+    bodyIds: z.array(z.number().int().positive().max(2_147_483_647)).min(1, 'Select the council or care provider the complaint is about'),
     summary: z.string().trim().min(1, 'Enter a summary of the contact').max(10_000, 'Summary must be 10,000 characters or fewer'),
     outcome: z.enum(contactOutcomes.values as [string, ...string[]], { message: 'Select what happened to the contact' }),
     category: z.string().optional(),
@@ -47,6 +48,9 @@ export const registerContactSchema = z
     }
   });
 export type RegisterContactInput = z.input<typeof registerContactSchema>;
+
+// References carry two digits of the year, so one century only; and deadlines need the holiday calendar.
+const EARLIEST_RECEIPT = new Date('2000-01-01T00:00:00Z');
 
 const intakeRoles = ['intake', 'assessor', 'team-manager', 'ombudsman'] as const;
 
@@ -69,7 +73,12 @@ export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput
   if (input.receivedAt.getTime() > now.getTime() + 60_000) {
     throw invalid({ receivedAt: 'The date the contact arrived must be today or in the past' });
   }
+  if (input.receivedAt < EARLIEST_RECEIPT) {
+    throw invalid({ receivedAt: 'The date the contact arrived must be on or after 1 January 2000' });
+  }
   return deps.db.transaction().execute(async (trx) => {
+    const known = await trx.selectFrom('bodies').select('id').where('id', 'in', input.bodyIds).execute();
+    if (known.length !== new Set(input.bodyIds).size) throw invalid({ bodyIds: 'Select the council or care provider the complaint is about' });
     const complainantId = await insertPerson(trx, { ...input.complainant, adjustments: extra.adjustments ?? null, contactPreference: extra.contactPreference ?? 'email' });
     const representativeId = input.representative ? await insertPerson(trx, input.representative) : null;
     const contactId = await insertContact(trx, {
@@ -111,6 +120,9 @@ export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput
       facts: { channel: input.channel, receivedAt: input.receivedAt.toISOString(), category: input.category, subcategory: input.subcategory, jurisdiction: input.jurisdiction, bodyIds: input.bodyIds },
       detail: input.summary,
     });
+    // Notification: the complainant (and representative) hear the complaint is registered, if they gave an email address or
+    // mobile number. Complaints made online (recordedBy null) are acknowledged to whoever filled in the form (complain/drafts.ts).
+    if (recordedBy !== null) await notifyCaseParties(trx, { id: caseId, reference, complainant_id: complainantId, representative_id: representativeId }, 'case-received', { respondBy: due.due ? formatLondonDate(due.due) : '' }, now);
     return { contactId, reference };
   });
 }

@@ -3,12 +3,13 @@ import { caseBodies } from '../data/repositories/cases.ts';
 import { insertDecision, insertEnquiry, insertRemedy, findEnquiry, recordEnquiryResponse as saveEnquiryResponse } from '../data/repositories/investigation.ts';
 import { insertDocument } from '../data/repositories/documents.ts';
 import type { Actor } from '../domain/case-lifecycle.ts';
-import { londonDate } from '../domain/london-time.ts';
+import { formatLondonDate, londonDate } from '../domain/london-time.ts';
 import { finalDecisionOutcomes, remedyKinds } from '../domain/vocabulary.ts';
 import { invalid, notFound } from './errors.ts';
 import { moveTo, runCaseAction } from './case-action.ts';
 import { parseOrThrow } from './validation.ts';
 import type { ServiceDeps } from './deps.ts';
+import { notifyCaseParties } from '../jobs/send-notification.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a real date');
 
@@ -88,6 +89,7 @@ export async function shareDraftDecision(deps: ServiceDeps, reference: string, a
     const decisionId = await insertDecision(context.trx, { caseId: context.caseRow.id, kind: 'draft', outcome: input.outcome, madeBy: actor.id, at: context.now, commentsDueOn: input.commentsDueOn, reasons: input.reasons });
     await moveTo(context, to, { draft_shared_at: context.now });
     await context.record('draft-decision-shared', { decisionId, outcome: input.outcome, commentsDueOn: input.commentsDueOn }, input.reasons);
+    await notifyCaseParties(context.trx, context.caseRow, 'draft-decision-ready', { commentsDueOn: formatLondonDate(input.commentsDueOn) }, context.now); // notification
   });
 }
 
@@ -150,6 +152,7 @@ export async function issueFinalDecision(deps: ServiceDeps, reference: string, a
       remedies: input.remedies.map((r, i) => ({ id: remedyIds[i], kind: r.kind, amountPence: r.amountPence ?? null, dueOn: r.dueOn })),
     }, input.reasons);
     await moveTo(context, to, { outcome: input.outcome, decided_at: context.now });
+    await notifyCaseParties(context.trx, context.caseRow, 'decision-made', {}, context.now); // notification
     return { decisionId, remedyIds };
   });
 }

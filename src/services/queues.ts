@@ -1,5 +1,5 @@
 import { caseloads, countQueue, openCasesByAge, openCasesReceivedBetween, queuePage, searchCases, type QueueFilter } from '../data/repositories/queues.ts';
-import { addCalendarDays, londonDate } from '../domain/london-time.ts';
+import { addCalendarDays, isValidIsoDate, londonDate } from '../domain/london-time.ts';
 import { normaliseReference } from '../domain/references.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -16,7 +16,8 @@ export const PAGE_SIZE = 25;
 export function parseCursor(value: unknown): { dueOn: string; id: number } | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^(\d{4}-\d{2}-\d{2})\.(\d{1,10})$/.exec(value);
-  return match ? { dueOn: match[1] as string, id: Number(match[2]) } : undefined;
+  if (!match || !isValidIsoDate(match[1] as string) || (match[1] as string) < '1900' || Number(match[2]) > 2_147_483_647) return undefined;
+  return { dueOn: match[1] as string, id: Number(match[2]) };
 }
 
 export async function readQueue(deps: ServiceDeps, filter: QueueFilter, after: string | undefined) {

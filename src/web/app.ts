@@ -19,6 +19,8 @@ import { createViewEnvironment, govukFrontendRoot, mojFrontendRoot } from './plu
 import { databaseSessionStore } from './plugins/session-store.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { staffRoutes } from './staff/routes.ts';
+import { callsApiRoutes } from './api/calls-api.ts';
+import { accessibleAutocompleteAssets, complainRoutes } from './complain/complain-routes.ts';
 import { paths } from './paths.ts';
 
 declare module 'fastify' {
@@ -31,6 +33,15 @@ declare module 'fastify' {
   interface Session {
     staffId?: number;
   }
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v)]));
+  }
+  return value;
 }
 
 export interface AppDeps {
@@ -78,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyStatic, { root: join(govukFrontendRoot, 'dist', 'govuk', 'assets'), prefix: '/assets/', maxAge: '1d' });
   await app.register(fastifyStatic, { root: join(govukFrontendRoot, 'dist', 'govuk'), prefix: '/govuk/', decorateReply: false, maxAge: '1d', allowedPath: (path) => /^\/govuk-frontend\.min\.(css|js)(\.map)?$/.test(path) });
   await app.register(fastifyStatic, { root: join(mojFrontendRoot, 'moj'), prefix: '/moj/', decorateReply: false, maxAge: '1d', allowedPath: (path) => /^\/(moj-frontend\.min\.(css|js)(\.map)?|assets\/.*)$/.test(path) });
+  await app.register(fastifyStatic, { ...accessibleAutocompleteAssets, decorateReply: false, maxAge: '1d' });
   await app.register(fastifyStatic, { root: join(import.meta.dirname, 'public'), prefix: '/public/', decorateReply: false, maxAge: '1h' });
 
   await app.register(fastifyFormbody, { parser: (body) => qs.parse(body) });
@@ -120,8 +132,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  // Form pages take forms; JSON belongs to the API. NUL characters, which PostgreSQL cannot
+  // store in text, are dropped from what a browser sends.
+  app.addHook('preValidation', async (request, reply) => {
+    const json = (request.headers['content-type'] ?? '').includes('application/json');
+    if (json && !request.url.startsWith('/api/')) {
+      return reply.code(415).render('errors/problem.njk', { status: 415, message: 'This page accepts forms, not JSON.' });
+    }
+    // The API refuses such input with a message instead, so callers learn of it.
+    if (request.url.startsWith('/api/')) return;
+    request.body = withoutNul(request.body);
+    request.query = withoutNul(request.query) as typeof request.query;
+  });
+
   registerErrorHandling(app);
   app.get('/', async (_request, reply) => reply.redirect(paths.staff.home));
   await app.register(staffRoutes(deps));
+  await app.register(callsApiRoutes(deps));
+  await app.register(complainRoutes(deps, { publicUrl: deps.config.publicUrl }));
   return app;
 }

@@ -1,16 +1,37 @@
 import { isValidIsoDate } from '../domain/london-time.ts';
 
-export type FormBody = Record<string, string | string[] | undefined>;
+export type FormBody = Record<string, unknown>;
 
-/** The first value of a form field, trimmed; '' when absent. */
+/** Text as a person could have typed it: anything that is not a string is ignored, NUL characters dropped. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.replaceAll('\u0000', '').trim() : '';
+}
+
+/** The first value of a form field, trimmed; '' when absent or not text. */
 export function field(body: FormBody, name: string): string {
   const value = body[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+  return text(Array.isArray(value) ? value[0] : value);
 }
 
 export function fields(body: FormBody, name: string): string[] {
   const value = body[name];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => v.trim()).filter(Boolean);
+  return (Array.isArray(value) ? value : [value]).map(text).filter(Boolean);
+}
+
+const MAX_ID = 2_147_483_647;
+
+/** A database id from a URL or form: whole, positive and within the column's range, else undefined. */
+export function parseId(value: unknown): number | undefined {
+  const digits = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+  if (!/^\d{1,10}$/.test(digits)) return undefined;
+  const id = Number(digits);
+  return id >= 1 && id <= MAX_ID ? id : undefined;
+}
+
+/** A Content-Disposition for downloading a file whose name may hold any character (RFC 6266). */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
 /**
@@ -26,6 +47,7 @@ export function dateInput(body: FormBody, name: string, label: string): { value?
   if (missing.length) return { error: `${capitalise(label)} must include a ${missing.join(' and ')}` };
   const month = monthNumber(monthText);
   if (!/^\d{1,2}$/.test(day) || month === undefined || !/^\d{4}$/.test(year)) return { error: `${capitalise(label)} must be a real date` };
+  if (Number(year) < 1900 || Number(year) > 2100) return { error: `${capitalise(label)} must be between 1900 and 2100` };
   const iso = `${year}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}`;
   if (!isValidIsoDate(iso)) return { error: `${capitalise(label)} must be a real date` };
   return { value: iso };

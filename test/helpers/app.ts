@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Engine } from '../../src/data/db.ts';
+import type { Config } from '../../src/config.ts';
 import { upsertBodies } from '../../src/data/repositories/bodies.ts';
 import { localFileStore } from '../../src/files/file-store.ts';
 import { CalendarHolder, syncBankHolidays } from '../../src/services/bank-holidays.ts';
@@ -37,7 +38,7 @@ export interface TestApp {
 }
 
 /** A whole application on a fresh database of its own, with a controllable clock and one user per role. */
-export async function createTestApp(engine: Engine, now = new Date('2026-03-02T10:00:00Z')): Promise<TestApp> {
+export async function createTestApp(engine: Engine, now = new Date('2026-03-02T10:00:00Z'), config: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase(engine);
   const filesDir = await mkdtemp(join(tmpdir(), 'redress-files-'));
   await syncBankHolidays(database.db, 2015, 2030);
@@ -51,7 +52,7 @@ export async function createTestApp(engine: Engine, now = new Date('2026-03-02T1
   }
   await upsertBodies(database.db, fictionalDemoBodies());
   const bodies = await database.db.selectFrom('bodies').select('id').orderBy('id').execute();
-  const app = await buildApp({ config: { production: false, sessionSecret: 'a-test-session-secret-of-at-least-32-chars' }, services, holidays, logger: false });
+  const app = await buildApp({ config: { production: false, sessionSecret: 'a-test-session-secret-of-at-least-32-chars', ...config }, services, holidays, logger: false });
   return {
     app, database, services, clock, holidays, staffIds, bodyIds: bodies.map((b) => b.id),
     async dispose() {

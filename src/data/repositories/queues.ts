@@ -122,13 +122,14 @@ export async function searchCases(db: Db, criteria: { reference?: string; text?:
   if (criteria.reference) {
     query = query.where('c.reference', '=', criteria.reference);
   } else if (criteria.text) {
-    const prefix = `${criteria.text.toLowerCase()}%`;
-    const people = db.selectFrom('people').select('id').where(sql<boolean>`lower(full_name) like ${prefix}`);
+    // The person's text is matched literally: % and _ are not wildcards here.
+    const prefix = `${criteria.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const people = db.selectFrom('people').select('id').where(sql<boolean>`lower(full_name) like ${prefix} escape '\\'`);
     const bodies = db
       .selectFrom('case_bodies as cb')
       .innerJoin('bodies as b', 'b.id', 'cb.body_id')
       .select('cb.case_id')
-      .where(sql<boolean>`lower(b.name) like ${prefix}`);
+      .where(sql<boolean>`lower(b.name) like ${prefix} escape '\\'`);
     query = query.where((eb) =>
       eb.or([eb('c.complainant_id', 'in', people), eb('c.representative_id', 'in', people), eb('c.id', 'in', bodies)]),
     );

@@ -20,7 +20,7 @@ export function adminRoutes(deps: AppDeps) {
       });
     app.get(paths.staff.users, { preHandler: admin }, async (request, reply) => showUsers(request, reply));
     app.post(paths.staff.users, { preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
-      const body = request.body as FormBody;
+      const body = (request.body ?? {}) as FormBody;
       const values = { email: field(body, 'email'), displayName: field(body, 'displayName'), roles: fields(body, 'roles'), team: field(body, 'team') };
       try {
         await createStaffUser(deps.services, signedIn(request), { ...values, password: typeof body.password === 'string' ? body.password : '', team: values.team || null });
@@ -38,7 +38,7 @@ export function adminRoutes(deps: AppDeps) {
     };
     app.get(paths.staff.bankHolidays, { preHandler: admin }, async (_request, reply) => showHolidays(reply));
     app.post(paths.staff.bankHolidays, { preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
-      const body = request.body as FormBody;
+      const body = (request.body ?? {}) as FormBody;
       const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v ?? '')]));
       try {
         let changed: number;

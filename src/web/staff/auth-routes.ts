@@ -19,7 +19,7 @@ export function authRoutes(deps: AppDeps) {
       preHandler: app.csrfProtection,
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     }, async (request, reply) => {
-      const body = request.body as FormBody;
+      const body = (request.body ?? {}) as FormBody;
       const email = field(body, 'email');
       const password = typeof body.password === 'string' ? body.password : '';
       const returnTo = safeReturnTo(field(body, 'returnTo'));

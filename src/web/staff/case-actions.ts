@@ -10,7 +10,7 @@ import { AppError } from '../../services/errors.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
 import type { SignedInStaff } from '../../services/staff-accounts.ts';
 import type { CaseView } from '../../services/case-view.ts';
-import { dateInput, field, penceInput, type FormBody } from '../forms.ts';
+import { dateInput, field, parseId, penceInput, type FormBody } from '../forms.ts';
 
 /** One action page on a case: its form, and what submitting it does. */
 export interface CaseActionPage {
@@ -22,10 +22,24 @@ export interface CaseActionPage {
   submit(deps: ServiceDeps, reference: string, actor: SignedInStaff, body: FormBody): Promise<string>;
 }
 
-function requireDate(body: FormBody, name: string, label: string): string {
-  const date = dateInput(body, name, label);
-  if (date.error) throw new AppError('invalid', date.error, { [name]: date.error });
-  return date.value as string;
+/**
+ * Reads the form's dates, then runs the use case; a date the form could not read is passed on
+ * empty, so the use case refuses it too and every other mistake is reported with it.
+ */
+async function withDates<T>(body: FormBody, dates: Record<string, string>, run: (values: Record<string, string>) => Promise<T>): Promise<T> {
+  const values: Record<string, string> = {};
+  const errors: Record<string, string> = {};
+  for (const [name, label] of Object.entries(dates)) {
+    const date = dateInput(body, name, label);
+    values[name] = date.value ?? '';
+    if (date.error) errors[name] = date.error;
+  }
+  try {
+    return await run(values);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid') throw new AppError('invalid', error.message, { ...error.fields, ...errors });
+    throw error;
+  }
 }
 
 const REMEDY_SLOTS = 3;
@@ -44,7 +58,7 @@ export const caseActionPages: CaseActionPage[] = [
     slug: 'allocate', action: 'allocate', title: 'Allocate to an investigator', template: 'staff/actions/allocate.njk',
     context: async (deps) => ({ investigators: await listInvestigators(deps.db) }),
     async submit(deps, reference, actor, body) {
-      await allocateCase(deps, reference, actor, Number(field(body, 'investigatorId')));
+      await allocateCase(deps, reference, actor, parseId(field(body, 'investigatorId')) ?? 0);
       return 'Case allocated';
     },
   },
@@ -58,7 +72,8 @@ export const caseActionPages: CaseActionPage[] = [
   {
     slug: 'enquiry', action: 'send-enquiry', title: 'Send an enquiry to the body', template: 'staff/actions/enquiry.njk',
     async submit(deps, reference, actor, body) {
-      await sendEnquiry(deps, reference, actor, { bodyId: Number(field(body, 'bodyId')), question: field(body, 'question'), dueOn: requireDate(body, 'dueOn', 'the date the response is due') });
+      await withDates(body, { dueOn: 'the date the response is due' }, (d) =>
+        sendEnquiry(deps, reference, actor, { bodyId: parseId(field(body, 'bodyId')) ?? 0, question: field(body, 'question'), dueOn: d.dueOn as string }));
       return 'Enquiry recorded';
     },
   },
@@ -66,7 +81,8 @@ export const caseActionPages: CaseActionPage[] = [
     slug: 'draft-decision', action: 'share-draft-decision', title: 'Share a draft decision', template: 'staff/actions/draft-decision.njk',
     context: async () => ({ outcomes: finalDecisionOutcomes.map((value) => ({ value, text: outcomes.label(value) })) }),
     async submit(deps, reference, actor, body) {
-      await shareDraftDecision(deps, reference, actor, { outcome: field(body, 'outcome'), reasons: field(body, 'reasons'), commentsDueOn: requireDate(body, 'commentsDueOn', 'the date comments are due') });
+      await withDates(body, { commentsDueOn: 'the date comments are due' }, (d) =>
+        shareDraftDecision(deps, reference, actor, { outcome: field(body, 'outcome'), reasons: field(body, 'reasons'), commentsDueOn: d.commentsDueOn as string }));
       return 'Draft decision shared';
     },
   },
@@ -74,7 +90,13 @@ export const caseActionPages: CaseActionPage[] = [
     slug: 'final-decision', action: 'issue-final-decision', title: 'Issue the final decision', template: 'staff/actions/final-decision.njk',
     context: async () => ({ outcomes: finalDecisionOutcomes.map((value) => ({ value, text: outcomes.label(value) })), remedyKinds: remedyKinds.options(), slots: [...Array(REMEDY_SLOTS).keys()] }),
     async submit(deps, reference, actor, body) {
-      await issueFinalDecision(deps, reference, actor, { outcome: field(body, 'outcome'), reasons: field(body, 'reasons'), remedies: readRemedies(body) });
+      const { remedies, errors } = readRemedies(body);
+      try {
+        await issueFinalDecision(deps, reference, actor, { outcome: field(body, 'outcome'), reasons: field(body, 'reasons'), remedies });
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'invalid') throw new AppError('invalid', error.message, { ...error.fields, ...errors });
+        throw error;
+      }
       return 'Final decision issued';
     },
   },
@@ -95,10 +117,11 @@ export const caseActionPages: CaseActionPage[] = [
   {
     slug: 'start-joint', action: 'start-joint-working', title: 'Make this a joint case with the health ombudsman', template: 'staff/actions/start-joint.njk',
     async submit(deps, reference, actor, body) {
-      await startJointWorking(deps, reference, actor, {
-        consentToJoint: field(body, 'consentToJoint') as 'yes', consentToShare: field(body, 'consentToShare') as 'yes',
-        consentGivenOn: requireDate(body, 'consentGivenOn', 'the date consent was given'),
-      });
+      await withDates(body, { consentGivenOn: 'the date consent was given' }, (d) =>
+        startJointWorking(deps, reference, actor, {
+          consentToJoint: field(body, 'consentToJoint') as 'yes', consentToShare: field(body, 'consentToShare') as 'yes',
+          consentGivenOn: d.consentGivenOn as string,
+        }));
       return 'Case is now joint with the health ombudsman';
     },
   },
@@ -111,32 +134,34 @@ export const caseActionPages: CaseActionPage[] = [
   },
 ];
 
-/** Reads the fixed remedy rows of the final decision form (it works without JavaScript). */
-function readRemedies(body: FormBody): FinalDecisionInput['remedies'] {
+/**
+ * Reads the fixed remedy rows of the final decision form (it works without JavaScript). A value
+ * the form cannot read is passed on as one the use case refuses (NaN, ''), so nothing is saved.
+ */
+function readRemedies(body: FormBody): { remedies: FinalDecisionInput['remedies']; errors: Record<string, string> } {
   const remedies: FinalDecisionInput['remedies'] = [];
   const errors: Record<string, string> = {};
   for (let i = 0; i < REMEDY_SLOTS; i++) {
     const kind = field(body, `remedies[${i}][kind]`);
     if (!kind) continue;
     const amountText = field(body, `remedies[${i}][amount]`);
-    const amountPence = amountText ? penceInput(amountText) : null;
-    if (amountText && amountPence === undefined) errors[`remedies.${i}.amountPence`] = 'Enter an amount in pounds, like 250 or 250.50';
+    const amountPence = amountText ? (penceInput(amountText) ?? Number.NaN) : null;
+    if (Number.isNaN(amountPence)) errors[`remedies.${i}.amountPence`] = 'Enter an amount in pounds, like 250 or 250.50';
     const due = dateInput(body, `remedies-${i}-dueOn`, 'the date the remedy is due');
     if (due.error) errors[`remedies.${i}.dueOn`] = due.error;
     const shares: { bodyId: number; amountPence: number }[] = [];
     for (const bodyIdText of Object.keys(body).filter((k) => k.startsWith(`remedies[${i}][share][`))) {
-      const bodyId = Number(/\[share\]\[(\d+)\]/.exec(bodyIdText)?.[1]);
+      const bodyId = parseId(/\[share\]\[(\d+)\]/.exec(bodyIdText)?.[1]) ?? 0;
       const share = field(body, bodyIdText);
       if (share) {
         const pence = penceInput(share);
         if (pence === undefined) errors[`remedies.${i}.shares`] = 'Enter each body’s share in pounds';
-        else shares.push({ bodyId, amountPence: pence });
+        shares.push({ bodyId, amountPence: pence ?? Number.NaN });
       }
     }
     remedies.push({ kind, description: field(body, `remedies[${i}][description]`), amountPence: amountPence ?? null, dueOn: due.value ?? '', ...(shares.length ? { shares } : {}) });
   }
-  if (Object.keys(errors).length) throw new AppError('invalid', 'Check the remedies', errors);
-  return remedies;
+  return { remedies, errors };
 }
 
 export { REMEDY_SLOTS };

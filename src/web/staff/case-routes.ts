@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getCase, getDocument } from '../../services/case-view.ts';
-import { AppError } from '../../services/errors.ts';
+import { AppError, forbidden } from '../../services/errors.ts';
+import { rules } from '../../domain/case-lifecycle.ts';
 import { addDocument, recordEnquiryResponse } from '../../services/investigation.ts';
 import { recordCompliance } from '../../services/compliance.ts';
 import { caseEventLabel } from '../../domain/case-events.ts';
 import { normaliseReference } from '../../domain/references.ts';
 import type { AppDeps } from '../app.ts';
-import { dateInput, field, type FormBody } from '../forms.ts';
+import { attachmentDisposition, dateInput, field, parseId, type FormBody } from '../forms.ts';
 import { paths } from '../paths.ts';
 import { caseActionPages } from './case-actions.ts';
 import { requireStaff, signedIn } from './guards.ts';
@@ -18,8 +19,7 @@ declare module 'fastify' {
 }
 
 function referenceOf(request: FastifyRequest): string {
-  const raw = decodeURIComponent((request.params as { reference: string }).reference);
-  const reference = normaliseReference(raw);
+  const reference = normaliseReference((request.params as { reference: string }).reference);
   if (!reference) throw new AppError('not-found', 'Case not found');
   return reference;
 }
@@ -48,6 +48,8 @@ export function caseRoutes(deps: AppDeps) {
       app.post(url, { preHandler: [requireStaff, app.csrfProtection] }, async (request, reply) => {
         const reference = referenceOf(request);
         const body = (request.body ?? {}) as FormBody;
+        // Who may act is settled before what they typed: a wrong role gets 403, never form errors.
+        if (!rules[page.action].roles.some((role) => signedIn(request).roles.includes(role))) throw forbidden();
         try {
           request.session.flash = await page.submit(deps.services, reference, signedIn(request), body);
           return reply.redirect(paths.staff.case(reference), 303);
@@ -81,12 +83,12 @@ export function caseRoutes(deps: AppDeps) {
     });
 
     app.get('/staff/cases/:reference/documents/:id', { preHandler: requireStaff }, async (request, reply) => {
-      const id = Number((request.params as { id: string }).id);
-      if (!Number.isInteger(id)) return reply.callNotFound();
+      const id = parseId((request.params as { id: string }).id);
+      if (id === undefined) return reply.callNotFound();
       const { document, content } = await getDocument(deps.services, referenceOf(request), id);
       return reply
         .type('application/octet-stream')
-        .header('content-disposition', `attachment; filename="${document.file_name.replace(/["\r\n]/g, '_')}"`)
+        .header('content-disposition', attachmentDisposition(document.file_name))
         .header('x-content-type-options', 'nosniff')
         .send(content);
     });
@@ -95,7 +97,7 @@ export function caseRoutes(deps: AppDeps) {
       const url = `/staff/cases/:reference/${slug}/:id/${action}`;
       const show = async (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors?: Record<string, string>) => {
         const view = await getCase(deps.services, referenceOf(request), signedIn(request));
-        const id = Number((request.params as { id: string }).id);
+        const id = parseId((request.params as { id: string }).id);
         const item = slug === 'enquiries' ? view.enquiries.find((e) => e.id === id) : view.remedies.find((r) => r.id === id);
         if (!item) throw new AppError('not-found', 'Not found');
         return reply.code(errors ? 400 : 200).render(template, { view, c: view.caseRow, item, values, errors });
@@ -103,7 +105,8 @@ export function caseRoutes(deps: AppDeps) {
       app.get(url, { preHandler: requireStaff }, async (request, reply) => show(request, reply, {}));
       app.post(url, { preHandler: [requireStaff, app.csrfProtection] }, async (request, reply) => {
         const reference = referenceOf(request);
-        const id = Number((request.params as { id: string }).id);
+        const id = parseId((request.params as { id: string }).id);
+        if (id === undefined) throw new AppError('not-found', 'Not found');
         const body = (request.body ?? {}) as FormBody;
         try {
           if (slug === 'enquiries') {

@@ -7,7 +7,7 @@ import { paths } from '../paths.ts';
 export async function requireStaff(request: FastifyRequest, reply: FastifyReply) {
   if (request.staff) return;
   const returnTo = request.method === 'GET' ? request.url : paths.staff.home;
-  return reply.redirect(`${paths.staff.signIn}?returnTo=${encodeURIComponent(returnTo)}`);
+  return reply.redirect(`${paths.staff.signIn}?returnTo=${encodeURIComponent(returnTo)}`, 303);
 }
 
 export function requireRole(...roles: Role[]) {

@@ -3,10 +3,10 @@ import { categoryOptions, parseCategoryPath } from '../../domain/categories.ts';
 import { londonDate, londonDateTime } from '../../domain/london-time.ts';
 import { channels, contactOutcomes, jurisdictions } from '../../domain/vocabulary.ts';
 import { AppError } from '../../services/errors.ts';
-import { registerContact } from '../../services/intake.ts';
+import { registerContact, registerContactSchema } from '../../services/intake.ts';
 import { listBodiesForSelect } from '../../services/bodies.ts';
 import type { AppDeps } from '../app.ts';
-import { dateInput, field, timeInput, type FormBody } from '../forms.ts';
+import { dateInput, field, parseId, timeInput, type FormBody } from '../forms.ts';
 import { paths } from '../paths.ts';
 import { requireRole, signedIn } from './guards.ts';
 
@@ -32,7 +32,7 @@ export function intakeRoutes(deps: AppDeps) {
     });
 
     app.post(paths.staff.newContact, { preHandler: [intake, app.csrfProtection] }, async (request, reply) => {
-      const body = request.body as FormBody;
+      const body = (request.body ?? {}) as FormBody;
       const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? (v[0] ?? '') : (v ?? '')]));
       const errors: Record<string, string> = {};
       const date = dateInput(body, 'received', 'the date the contact arrived');
@@ -40,27 +40,33 @@ export function intakeRoutes(deps: AppDeps) {
       const time = timeInput(field(body, 'receivedTime') || '09:00');
       if (!time) errors['receivedTime'] = 'Enter a real time, like 9:30am or 14:15';
       const category = parseCategoryPath(field(body, 'category'));
-      const bodyId = Number(field(body, 'bodyId'));
+      const bodyId = parseId(field(body, 'bodyId'));
       const hasRepresentative = field(body, 'representativeName') !== '';
-      try {
-        if (Object.keys(errors).length) throw new AppError('invalid', 'Check the form', errors);
-        const result = await registerContact(deps.services, signedIn(request), {
+      const input = {
           channel: field(body, 'channel'),
-          receivedAt: londonDateTime(date.value as string, time as string),
+          receivedAt: date.value ? londonDateTime(date.value, time ?? '09:00') : (undefined as unknown as Date),
           complainant: { fullName: field(body, 'fullName'), email: field(body, 'email') || null, phone: field(body, 'phone') || null, address: field(body, 'address') || null },
           representative: hasRepresentative ? { fullName: field(body, 'representativeName'), email: field(body, 'representativeEmail') || null } : null,
-          bodyIds: Number.isInteger(bodyId) && bodyId > 0 ? [bodyId] : [],
+          bodyIds: bodyId ? [bodyId] : [],
           summary: field(body, 'summary'),
           outcome: field(body, 'outcome'),
           category: category?.category,
           subcategory: category?.subcategory,
           jurisdiction: field(body, 'jurisdiction'),
-        });
+      };
+      try {
+        if (Object.keys(errors).length) {
+          // Report every mistake at once: the form's own date and time errors and the rest.
+          const others = registerContactSchema.safeParse(input);
+          const fields = others.success ? {} : Object.fromEntries(others.error.issues.map((i) => [i.path.map(String).join('.'), i.message]).reverse());
+          throw new AppError('invalid', 'Check the form', fields);
+        }
+        const result = await registerContact(deps.services, signedIn(request), input);
         if (result.reference) return reply.redirect(`${paths.staff.case(result.reference)}?registered=1`, 303);
         return reply.render('staff/contact-recorded.njk', { outcome: field(body, 'outcome') });
       } catch (error) {
         if (error instanceof AppError && error.code === 'invalid') {
-          return renderForm(reply, values, renameFields({ ...errors, ...error.fields }));
+          return renderForm(reply, values, { ...renameFields(error.fields), ...errors });
         }
         throw error;
       }

@@ -11,8 +11,8 @@ export function queueRoutes(deps: AppDeps) {
 
     app.get('/staff/queues/:name', { preHandler: requireStaff }, async (request, reply) => {
       const { name } = request.params as { name: string };
+      if (!Object.hasOwn(queues, name)) return reply.callNotFound();
       const queue = queues[name as QueueName];
-      if (!queue) return reply.callNotFound();
       const { after } = request.query as { after?: string };
       const page = await readQueue(deps.services, queue.filter, after);
       return reply.render('staff/queue.njk', { title: queue.title, name, ...page });

@@ -5,6 +5,7 @@ import { intakeRoutes } from './intake-routes.ts';
 import { queueRoutes } from './queue-routes.ts';
 import { caseRoutes } from './case-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { serviceStandardsRoutes } from './service-standards-routes.ts';
 
 export function staffRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
@@ -13,5 +14,6 @@ export function staffRoutes(deps: AppDeps) {
     await app.register(intakeRoutes(deps));
     await app.register(caseRoutes(deps));
     await app.register(adminRoutes(deps));
+    await app.register(serviceStandardsRoutes(deps));
   };
 }

@@ -1,0 +1,18 @@
+import type { ServiceDeps } from '../services/deps.ts';
+import type { Notifier } from '../notify/notifier.ts';
+import { scheduleReminders, sendRemindersJob, SEND_REMINDERS } from './reminders.ts';
+import { sendNotificationJob, SEND_NOTIFICATION } from './send-notification.ts';
+import type { JobHandlers } from './worker.ts';
+
+/** Every kind of background job Redress runs, by kind: what a worker is given to start. */
+export function jobHandlers(deps: ServiceDeps, notifier: Notifier): JobHandlers {
+  return {
+    [SEND_NOTIFICATION]: sendNotificationJob(deps, notifier),
+    [SEND_REMINDERS]: sendRemindersJob(deps),
+  };
+}
+
+/** Books the recurring jobs (the daily reminders) when none is pending; safe to call from every worker at start. */
+export async function scheduleRecurringJobs(deps: ServiceDeps): Promise<void> {
+  await scheduleReminders(deps);
+}
