@@ -21,6 +21,8 @@ export const caseEventLabels = {
   'joint-working-started': 'Joint working with the health ombudsman started',
   'joint-working-ended': 'Joint working with the health ombudsman ended',
   'deadline-recalculated': 'Deadline recalculated',
+  'message-received': 'Message from the complainant',
+  'message-sent': 'Message sent to the complainant',
 } as const;
 
 export type CaseEventKind = keyof typeof caseEventLabels;

@@ -21,6 +21,8 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { callsApiRoutes } from './api/calls-api.ts';
 import { accessibleAutocompleteAssets, complainRoutes } from './complain/complain-routes.ts';
+import { portalRoutes } from './portal/portal-routes.ts';
+import { staffMessageRoutes } from './staff/message-routes.ts';
 import { paths } from './paths.ts';
 
 declare module 'fastify' {
@@ -150,5 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(staffRoutes(deps));
   await app.register(callsApiRoutes(deps));
   await app.register(complainRoutes(deps, { publicUrl: deps.config.publicUrl }));
+  await app.register(portalRoutes(deps));
+  await app.register(staffMessageRoutes(deps));
   return app;
 }

@@ -198,7 +198,8 @@ export async function caseDocuments(db: Db, caseId: number) {
   return db
     .selectFrom('documents as d')
     .leftJoin('staff_users as u', 'u.id', 'd.uploaded_by')
-    .select(['d.id', 'd.file_name', 'd.content_type', 'd.size_bytes', 'd.sha256', 'd.uploaded_at', 'u.display_name as uploaded_by_name'])
+    .leftJoin('people as p', 'p.id', 'd.uploaded_by_person_id')
+    .select(['d.id', 'd.file_name', 'd.content_type', 'd.size_bytes', 'd.sha256', 'd.uploaded_at', 'd.scan_status', 'u.display_name as uploaded_by_name', 'p.full_name as uploaded_by_person_name'])
     .where('d.case_id', '=', caseId)
     .where('d.deleted_at', 'is', null)
     .orderBy('d.id')
@@ -212,6 +213,8 @@ export async function findDocument(db: Db, caseId: number, documentId: number) {
     .where('case_id', '=', caseId)
     .where('id', '=', documentId)
     .where('deleted_at', 'is', null)
+    // A file quarantined by the virus scan is kept as evidence but never handed out.
+    .where('scan_status', '!=', 'quarantined')
     .executeTakeFirst();
 }
 

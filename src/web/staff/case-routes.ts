@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getCase, getDocument } from '../../services/case-view.ts';
 import { AppError, forbidden } from '../../services/errors.ts';
 import { rules } from '../../domain/case-lifecycle.ts';
+import { unreadMessagesForStaff } from '../../data/repositories/portal.ts';
 import { addDocument, recordEnquiryResponse } from '../../services/investigation.ts';
 import { recordCompliance } from '../../services/compliance.ts';
 import { caseEventLabel } from '../../domain/case-events.ts';
@@ -34,7 +35,8 @@ export function caseRoutes(deps: AppDeps) {
       const view = await getCase(deps.services, referenceOf(request), signedIn(request));
       const flash = request.session.flash;
       if (flash) request.session.flash = undefined;
-      return reply.render('staff/case.njk', { view, c: view.caseRow, flash, registered: (request.query as { registered?: string }).registered === '1', eventLabel: caseEventLabel });
+      const unreadMessages = await unreadMessagesForStaff(deps.services.db, view.caseRow.id);
+      return reply.render('staff/case.njk', { view, c: view.caseRow, flash, unreadMessages, registered: (request.query as { registered?: string }).registered === '1', eventLabel: caseEventLabel });
     });
 
     for (const page of caseActionPages) {
