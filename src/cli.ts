@@ -10,6 +10,9 @@ import { AppError } from './services/errors.ts';
 import { demoStaff, seedDemoData, DEMO_PASSWORD } from './services/demo-seed.ts';
 import { registerImportCommands } from './cli-imports.ts';
 import { registerReportCommands } from './cli-report.ts';
+import { startWorker, type RunningWorker } from './jobs/worker.ts';
+import { jobHandlers, scheduleRecurringJobs } from './jobs/handlers.ts';
+import { createNotifier } from './notify/create-notifier.ts';
 
 async function withSystem<T>(work: (system: System, config: Config, log: Logger) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -35,11 +38,22 @@ async function ensureBodies(system: System, config: Config, log: Logger): Promis
   }
 }
 
-async function serve(system: System, config: Config, log: Logger): Promise<void> {
+/**
+ * Starts the background job worker (notifications, reminders) on the shared database. The notifier
+ * is built first, so a GOV.UK Notify misconfiguration stops start-up with a clear message.
+ */
+async function runWorker(system: System, config: Config, log: Logger): Promise<RunningWorker> {
+  const notifier = createNotifier(config);
+  if (config.production && notifier.name === 'local-outbox') log.warn('NOTIFY_API_KEY is not set: emails and texts are kept in the outbox at /staff/outbox, not sent');
+  await scheduleRecurringJobs(system.services);
+  return startWorker({ db: system.database.db, handlers: jobHandlers(system.services, notifier), clock: system.services.clock, log, pollMs: 1_000 });
+}
+
+async function serve(system: System, config: Config, log: Logger, worker?: RunningWorker): Promise<void> {
   const app = await buildApp({ config, services: system.services, holidays: system.holidays, logger: log });
   const close = async (signal: string) => {
-    log.info({ signal }, 'shutting down: finishing requests in flight');
-    await app.close();
+    log.info({ signal }, 'shutting down: finishing requests and the job in flight');
+    await Promise.all([app.close(), worker?.stop()]);
     await system.close();
     process.exit(0);
   };
@@ -60,7 +74,8 @@ program
     const system = await startSystem(config, log);
     await ensureBodies(system, config, log);
     const seeded = await seedDemoData({ db: system.database.db, calendar: system.holidays.get(), now: system.services.clock.now(), cases: config.demoCases, log, onlyIfEmpty: true });
-    await serve(system, config, log);
+    const worker = await runWorker(system, config, log);
+    await serve(system, config, log, worker);
     const url = `http://localhost:${config.port}`;
     process.stdout.write(
       `\nRedress is running at ${url}\n` +
@@ -75,6 +90,21 @@ program.command('serve').description('serve the web application (production: man
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   await serve(await startSystem(config, log), config, log);
+});
+
+program.command('worker').description('run background jobs: emails, texts and reminders (production: one or more copies)').action(async () => {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const system = await startSystem(config, log);
+  const worker = await runWorker(system, config, log);
+  const close = async (signal: string) => {
+    log.info({ signal }, 'shutting down: finishing the job in flight');
+    await worker.stop();
+    await system.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void close('SIGTERM'));
+  process.once('SIGINT', () => void close('SIGINT'));
 });
 
 program.command('migrate').description('bring the database schema up to date').action(() => withSystem(async () => undefined));

@@ -14,6 +14,10 @@ export interface Config {
   demoCases: number;
   logLevel: string;
   apiKeys: string[];
+  /** GOV.UK Notify API key; when absent, emails and texts stay in the local outbox (/staff/outbox). */
+  notifyApiKey: string | undefined;
+  /** JSON: each message's GOV.UK Notify template id, checked when the worker starts. */
+  notifyTemplateIds: string | undefined;
   /** The address people reach the service at, for links in emails (e.g. https://complain.example.org). */
   publicUrl: string | undefined;
 }
@@ -38,5 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, '') || undefined,
     apiKeys: (env.API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    notifyApiKey: env.NOTIFY_API_KEY || undefined,
+    notifyTemplateIds: env.NOTIFY_TEMPLATE_IDS || undefined,
   };
 }

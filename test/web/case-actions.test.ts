@@ -356,7 +356,7 @@ describe.each(testEngines)('case actions on %s', (engine) => {
       const { reference } = await caseAt('draft-decision', { bodyIds: [first, second] });
       const base = { outcome: 'upheld-fault-injustice', reasons: 'Both at fault.', ...remedy(0, { kind: 'financial-payment', description: 'Pay £300', amount: '300' }) };
       const wrong = await unchangedBy(reference, () => post('investigator', reference, 'final-decision', { ...base, [`remedies[0][share][${first}]`]: '100', [`remedies[0][share][${second}]`]: '100' }));
-      expectFormError(wrong, 'The bodies’ shares must add up to the amount of the payment', { field: 'remedies-0-shares', kept: ['Both at fault.', 'Pay £300'] });
+      expectFormError(wrong, 'The bodies’ shares must add up to the amount of the payment', { field: 'remedies-0-share', kept: ['Both at fault.', 'Pay £300'] });
       const right = await post('investigator', reference, 'final-decision', { ...base, [`remedies[0][share][${first}]`]: '100', [`remedies[0][share][${second}]`]: '200' });
       expect(right.statusCode).toBe(303);
       const shares = await t.database.db.selectFrom('remedy_shares').select(['body_id', 'amount_pence']).orderBy('body_id').execute();

@@ -46,12 +46,14 @@ export function caseRoutes(deps: AppDeps) {
         const extra = page.context ? await page.context(deps.services, view) : {};
         return reply.code(errors ? 400 : 200).render(page.template, { view, c: view.caseRow, page, values, errors, ...extra });
       };
-      app.get(url, { preHandler: requireStaff }, async (request, reply) => show(request, reply, {}));
-      app.post(url, { preHandler: [requireStaff, app.csrfProtection] }, async (request, reply) => {
+      // Who may act is settled before anything else: a wrong role gets 403, never the form or its errors.
+      const mayAct = async (request: FastifyRequest) => {
+        if (!rules[page.action].roles.some((role) => signedIn(request).roles.includes(role))) throw forbidden();
+      };
+      app.get(url, { preHandler: [requireStaff, mayAct] }, async (request, reply) => show(request, reply, {}));
+      app.post(url, { preHandler: [requireStaff, mayAct, app.csrfProtection] }, async (request, reply) => {
         const reference = referenceOf(request);
         const body = (request.body ?? {}) as FormBody;
-        // Who may act is settled before what they typed: a wrong role gets 403, never form errors.
-        if (!rules[page.action].roles.some((role) => signedIn(request).roles.includes(role))) throw forbidden();
         try {
           request.session.flash = await page.submit(deps.services, reference, signedIn(request), body);
           return reply.redirect(paths.staff.case(reference), 303);

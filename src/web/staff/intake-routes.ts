@@ -57,7 +57,8 @@ export function intakeRoutes(deps: AppDeps) {
       try {
         if (Object.keys(errors).length) {
           // Report every mistake at once: the form's own date and time errors and the rest.
-          const others = registerContactSchema.safeParse(input);
+          // A placeholder date, so an unreadable one does not hide the checks that depend on the rest.
+          const others = registerContactSchema.safeParse({ ...input, receivedAt: input.receivedAt ?? new Date(0) });
           const fields = others.success ? {} : Object.fromEntries(others.error.issues.map((i) => [i.path.map(String).join('.'), i.message]).reverse());
           throw new AppError('invalid', 'Check the form', fields);
         }
@@ -66,12 +67,20 @@ export function intakeRoutes(deps: AppDeps) {
         return reply.render('staff/contact-recorded.njk', { outcome: field(body, 'outcome') });
       } catch (error) {
         if (error instanceof AppError && error.code === 'invalid') {
-          return renderForm(reply, values, { ...renameFields(error.fields), ...errors });
+          return renderForm(reply, values, inFormOrder({ ...renameFields(error.fields), ...errors }));
         }
         throw error;
       }
     });
   };
+}
+
+const FORM_ORDER = ['channel', 'received', 'receivedTime', 'fullName', 'email', 'phone', 'address', 'representativeName', 'representativeEmail', 'bodyId', 'summary', 'outcome', 'category', 'jurisdiction'];
+
+/** The error summary lists mistakes in the order the fields appear on the page. */
+function inFormOrder(errors: Record<string, string>): Record<string, string> {
+  const rank = (field: string) => (FORM_ORDER.includes(field) ? FORM_ORDER.indexOf(field) : FORM_ORDER.length);
+  return Object.fromEntries(Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 /** Maps the service's field paths to the form's input names, so each message links to its input. */

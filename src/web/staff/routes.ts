@@ -6,6 +6,7 @@ import { queueRoutes } from './queue-routes.ts';
 import { caseRoutes } from './case-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { serviceStandardsRoutes } from './service-standards-routes.ts';
+import { outboxRoutes } from './outbox-routes.ts';
 
 export function staffRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
@@ -15,5 +16,6 @@ export function staffRoutes(deps: AppDeps) {
     await app.register(caseRoutes(deps));
     await app.register(adminRoutes(deps));
     await app.register(serviceStandardsRoutes(deps));
+    await app.register(outboxRoutes(deps));
   };
 }
