@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bin/**/*.js', 'eslint.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/data/**', '**/services/**', '**/web/**', 'node:fs', 'node:fs/*', 'pg', 'kysely', '@electric-sql/*'] }],
