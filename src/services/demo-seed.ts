@@ -26,6 +26,7 @@ import { formatReference } from '../domain/references.ts';
 import type { Channel, ClosingReason, Jurisdiction, Outcome, RemedyKind, Role, Team } from '../domain/vocabulary.ts';
 import type { WorkingDayCalendar } from '../domain/working-days.ts';
 import { createStaffUser } from './staff-accounts.ts';
+import { upsertCalls, type HistoricCall } from './imports/history-imports.ts';
 
 /**
  * Demonstration data for a new, empty installation: staff accounts for every role and a year of
@@ -131,6 +132,11 @@ export async function seedDemoData(options: SeedDemoOptions): Promise<SeedDemoRe
   const generator = new CaseGenerator(random, calendar, now, staff, bodies);
   const plans = generator.generate(total, lastUsed);
 
+  // Its own generator, so the calls never change which cases a seed produces.
+  const calls = demoCalls(mulberry32(DEFAULT_DEMO_SEED + 1), calendar, now, total * 3);
+  await upsertCalls(db, calls);
+  log.info({ calls: calls.length }, 'seeded demo telephony feed');
+
   let done = 0;
   for (let start = 0; start < plans.length; start += BATCH_SIZE) {
     const batch = plans.slice(start, start + BATCH_SIZE);
@@ -139,6 +145,25 @@ export async function seedDemoData(options: SeedDemoOptions): Promise<SeedDemoRe
     log.info({ done, total }, 'seeding demo cases');
   }
   return { staff: createdStaff, cases: plans.length };
+}
+
+/**
+ * A year of calls to the intake team for the telephony standards: presented in working hours on
+ * working days; about 98% answered, most within a minute, a few after a long wait.
+ */
+export function demoCalls(random: () => number, calendar: WorkingDayCalendar, now: Date, count: number): HistoricCall[] {
+  const calls: HistoricCall[] = [];
+  const today = londonDate(now);
+  for (let i = 0; i < count; i++) {
+    let day = addCalendarDays(today, -1 - Math.floor(random() * 365));
+    while (!calendar.isWorkingDay(day)) day = addCalendarDays(day, -1);
+    const minute = 9 * 60 + Math.floor(random() * 8 * 60);
+    const presentedAt = londonDateTime(day, `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`);
+    const roll = random();
+    const waitSeconds = roll < 0.02 ? null : roll < 0.94 ? Math.floor(random() * 45) : 60 + Math.floor(random() * 240);
+    calls.push({ callId: `DEMO-${String(i + 1).padStart(7, '0')}`, presentedAt, answeredAt: waitSeconds === null ? null : new Date(presentedAt.getTime() + waitSeconds * 1000) });
+  }
+  return calls;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,7 +46,13 @@ export function trendChartSvg(points: readonly TrendChartPoint[], options: Trend
     `<text x="${width - margin.right}" y="${y(options.target) - 6}" text-anchor="end" font-size="12" fill="#d4351c">Target ${escapeXml(options.format(options.target))}</text>`,
     `<path d="${path}" fill="none" stroke="#1d70b8" stroke-width="3"/>`,
     ...points.filter((p) => p.value !== null).map((p) => `<circle cx="${centre(p.label)}" cy="${y(p.value as number)}" r="4" fill="#1d70b8"/>`),
-    ...points.map((p) => `<text x="${centre(p.label)}" y="${height - margin.bottom + 18}" text-anchor="middle" font-size="12" fill="#0b0c0c">${escapeXml(p.label)}</text>`),
+    // A label's second line (after a newline) goes under the first, e.g. the year under "Jan".
+    ...points.map((p) => {
+      const [first, second] = p.label.split('\n');
+      const x0 = centre(p.label);
+      const year = second ? `<tspan x="${x0}" dy="14">${escapeXml(second)}</tspan>` : '';
+      return `<text x="${x0}" y="${height - margin.bottom + 16}" text-anchor="middle" font-size="12" fill="#0b0c0c">${escapeXml(first ?? '')}${year}</text>`;
+    }),
     '</svg>',
   ].join('');
 }

@@ -49,14 +49,18 @@ export function serviceStandardsRoutes(deps: AppDeps) {
       const trendStandard = report.standards.find((s) => s.id === trendId) ?? report.standards[0];
       const months = lastMonths(today, 12);
       const trend = trendStandard ? await monthlyTrend(reportDeps, trendStandard.id, months) : [];
-      const points = trend.map((p) => ({ label: formatLondonDate(p.period.from).split(' ').slice(1).join(' ').replace(/^(\w{3})\w*/, '$1'), value: p.value }));
+      // "Dec", "Jan" with the year under the first month and under each January.
+      const points = trend.map((p, i) => {
+        const [, month = '', year = ''] = formatLondonDate(p.period.from).split(' ');
+        return { label: `${month.slice(0, 3)}${i === 0 || month === 'January' ? `\n${year}` : ''}`, value: p.value };
+      });
       const chart = trendStandard
         ? trendChartSvg(points, { title: `${trendStandard.description}, month by month`, target: trendStandard.target, format: (v) => formatFigure(trendStandard.measure, v) })
         : '';
       return reply.code(chosen.errors ? 400 : 200).render('staff/service-standards.njk', {
         report, period, errors: chosen.errors, values: query, planYear: planYearLabel(period.from),
         lines: report.standards.map((line) => ({ ...line, figure: formatFigure(line.measure, line.value), targetText: formatTarget(line), previousFigure: line.previous ? formatFigure(line.measure, line.previous.value) : undefined })),
-        trendStandard, trend: trend.map((p, i) => ({ ...p, label: points[i]?.label, figure: trendStandard ? formatFigure(trendStandard.measure, p.value) : '' })), chart,
+        trendStandard, trend: trend.map((p) => ({ ...p, figure: trendStandard ? formatFigure(trendStandard.measure, p.value) : '' })), chart,
         standards: defaultStandards,
       });
     });
