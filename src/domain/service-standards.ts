@@ -616,6 +616,16 @@ function threshold(standard: ServiceStandard, target: number, previous: PeriodFi
   return plus(before, higherIsBetter(standard) ? exact(target) : negate(exact(target)));
 }
 
+/**
+ * Whether a figure meets its standard: at-least value >= target; at-most value <= target;
+ * improves: strictly better than the previous period's figure moved by the target margin in the
+ * better direction. Exact rational arithmetic, never rounded floats; null without a figure (or,
+ * for improves, without the previous one). Shared by the pure report and the SQL one.
+ */
+export function meetsStandard(standard: ServiceStandard, figure: PeriodFigure, previous?: PeriodFigure): boolean | null {
+  return judge(standard, standard.target, figure, previous);
+}
+
 function judge(standard: ServiceStandard, target: number, figure: PeriodFigure, previous: PeriodFigure | undefined): boolean | null {
   const value = figureFraction(figure);
   const bar = threshold(standard, target, previous);

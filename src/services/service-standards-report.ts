@@ -12,6 +12,7 @@ import {
 import { addCalendarDays, formatLondonDate, isValidIsoDate, londonDate, type IsoDate } from '../domain/london-time.ts';
 import {
   defaultStandards,
+  meetsStandard,
   periodPresets,
   previousPeriod,
   ragStatus,
@@ -70,63 +71,8 @@ export interface ServiceStandardsReport {
   standards: ReportLine[];
 }
 
-// ---------------------------------------------------------------------------------------------
-// Judging a figure: the same rules as the domain (exact rational arithmetic, never rounded floats)
-
-interface Fraction {
-  n: bigint;
-  d: bigint;
-}
-
-/** Every figure is an integer or a short decimal, so its shortest decimal form is the exact value meant. */
-function exact(x: number): Fraction {
-  const match = Number.isFinite(x) ? /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x)) : null;
-  if (!match) throw new RangeError(`Not a finite number: ${x}`);
-  const [, sign, whole = '0', fraction = '', exponent = '0'] = match;
-  const power = Number(exponent) - fraction.length;
-  let n = BigInt(whole + fraction);
-  let d = 1n;
-  if (power >= 0) n *= 10n ** BigInt(power);
-  else d = 10n ** BigInt(-power);
-  return { n: sign === '-' ? -n : n, d };
-}
-
-function fractionOf(figure: PeriodFigure): Fraction | null {
-  if (figure.value === null || figure.numerator === null) return null;
-  if (figure.denominator === null) return exact(figure.value);
-  const n = exact(figure.numerator);
-  const d = exact(figure.denominator);
-  if (d.n === 0n) return null;
-  return d.n > 0n ? { n: n.n * d.d, d: n.d * d.n } : { n: -n.n * d.d, d: n.d * -d.n };
-}
-
-function compare(a: Fraction, b: Fraction): number {
-  const left = a.n * b.d;
-  const right = b.n * a.d;
-  return left < right ? -1 : left > right ? 1 : 0;
-}
-
-/**
- * Whether the figure meets the standard: at-least value >= target; at-most value <= target;
- * improves: strictly better than the previous period's figure moved by the target margin in the
- * better direction. null without a figure (or, for improves, without the previous one).
- */
-export function meetsStandard(standard: ServiceStandard, figure: PeriodFigure, previous?: PeriodFigure): boolean | null {
-  const value = fractionOf(figure);
-  if (value === null) return null;
-  if (standard.comparison !== 'improves') {
-    const order = compare(value, exact(standard.target));
-    return standard.comparison === 'at-least' ? order >= 0 : order <= 0;
-  }
-  if (standard.betterWhen === undefined) throw new RangeError(`Standard ${standard.id} improves but does not say which way is better`);
-  const before = previous === undefined ? null : fractionOf(previous);
-  if (before === null) return null;
-  const margin = exact(standard.target);
-  const higher = standard.betterWhen === 'higher';
-  const bar = { n: before.n * margin.d + (higher ? margin.n : -margin.n) * before.d, d: before.d * margin.d };
-  const order = compare(value, bar);
-  return higher ? order > 0 : order < 0;
-}
+// Judging a figure is the domain's rule, exported here for callers of the report.
+export { meetsStandard };
 
 function reportLine(standard: ServiceStandard, period: Period, aggregate: StandardAggregate): ReportLine {
   const { numerator, denominator, value, previous, peakOn, countOnLastDay, lastDay } = aggregate;
