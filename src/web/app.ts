@@ -149,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   app.get('/', async (_request, reply) => reply.redirect(paths.staff.home));
+  app.get('/help', async (_request, reply) => reply.render('complain/help.njk'));
   await app.register(staffRoutes(deps));
   await app.register(callsApiRoutes(deps));
   await app.register(complainRoutes(deps, { publicUrl: deps.config.publicUrl }));

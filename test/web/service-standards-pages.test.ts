@@ -61,6 +61,27 @@ describe('service standards dashboard', () => {
     expect(page.body).toContain('Cases at risk');
   });
 
+  it('shows the share of contacts received online month by month beside the other channels', async () => {
+    const intake = { id: t.staffIds.intake, roles: ['intake' as const] };
+    await registerContact(t.services, intake, {
+      channel: 'web', receivedAt: new Date('2026-01-20T10:00:00Z'), complainant: { fullName: 'Web Person' }, bodyIds: [t.bodyIds[0]!],
+      summary: 'x', outcome: 'advice-given',
+    });
+    const browser = await signedInAs(t.app, 'manager');
+    const page = await browser.get('/staff/service-standards');
+    const january = page.body.slice(page.body.indexOf('1 January 2026 to 31 January 2026', page.body.indexOf('How people contacted us')));
+    const row = january.slice(0, january.indexOf('</tr>'));
+    // Two emails (the cases) and one online form in January: a third online.
+    expect(row).toContain('33.3%');
+  });
+
+  it('offers everyone a page on how to get help, with the phone line and adjustments', async () => {
+    const page = await t.app.inject({ url: '/help' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('reasonable adjustments');
+    expect(page.body).toContain('Closed on bank holidays');
+  });
+
   it('is for signed-in staff only', async () => {
     const response = await t.app.inject({ url: '/staff/service-standards' });
     expect(response.statusCode).toBe(303);

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { stringify } from 'csv-stringify/sync';
 import { casesAtRisk, missedAndCounted } from '../../data/repositories/service-standards.ts';
 import { defaultStandards, planYearLabel, type StandardId } from '../../domain/service-standards.ts';
-import { formatLondonDate, londonDate } from '../../domain/london-time.ts';
+import { addCalendarDays, formatLondonDate, londonDate, londonMidnight } from '../../domain/london-time.ts';
+import { channels } from '../../domain/vocabulary.ts';
+import { contactsByMonthAndChannel } from '../../data/repositories/contact-channels.ts';
 import { lastMonths, monthlyTrend, parsePeriodQuery, serviceStandardsReport, type ReportLine } from '../../services/service-standards-report.ts';
 import { AppError } from '../../services/errors.ts';
 import type { AppDeps } from '../app.ts';
@@ -57,7 +59,15 @@ export function serviceStandardsRoutes(deps: AppDeps) {
       const chart = trendStandard
         ? trendChartSvg(points, { title: `${trendStandard.description}, month by month`, target: trendStandard.target, format: (v) => formatFigure(trendStandard.measure, v) })
         : '';
+      const channelRows = await contactsByMonthAndChannel(deps.services.db, londonMidnight(months[0]!.from), londonMidnight(addCalendarDays(months.at(-1)!.to, 1)));
+      const channelMix = months.map((m) => {
+        const month = m.from.slice(0, 7);
+        const counts = Object.fromEntries(channels.values.map((c) => [c, channelRows.find((r) => r.month === month && r.channel === c)?.contacts ?? 0]));
+        const total = Object.values(counts).reduce((a, b) => a + b, 0);
+        return { period: m, counts, total, onlineShare: total ? formatFigure('share', (counts.web ?? 0) / total) : 'No data' };
+      });
       return reply.code(chosen.errors ? 400 : 200).render('staff/service-standards.njk', {
+        channelMix, channelOptions: channels.options(),
         report, period, errors: chosen.errors, values: query, planYear: planYearLabel(period.from),
         lines: report.standards.map((line) => ({ ...line, figure: formatFigure(line.measure, line.value), targetText: formatTarget(line), previousFigure: line.previous ? formatFigure(line.measure, line.previous.value) : undefined })),
         trendStandard, trend: trend.map((p) => ({ ...p, figure: trendStandard ? formatFigure(trendStandard.measure, p.value) : '' })), chart,
