@@ -13,10 +13,15 @@ import { field, type FormBody } from '../forms.ts';
 import { portalPaths, safePortalReturnTo } from './paths.ts';
 import { portalSettings, type PortalOptions } from './settings.ts';
 
+/** A signed-in complainant who does nothing for this long is signed out; every page says so, and warns first with JavaScript. */
+export const PORTAL_IDLE_MS = 30 * 60_000;
+
 declare module 'fastify' {
   interface Session {
     /** The signed-in complainant's email address, lower-cased. */
     portalEmail?: string;
+    /** When the signed-in complainant last did something (ms since the epoch, from the service clock). */
+    portalSeenAt?: number;
     /** The address a sign-in code was last asked for, while signing in. */
     portalPendingEmail?: string;
     portalReturnTo?: string;
@@ -45,7 +50,7 @@ export function portalRoutes(deps: AppDeps, options: PortalOptions = {}) {
       app.log.warn('No virus scanner is configured (CLAMAV_HOST or CLAMSCAN_DATABASE): portal uploads are stored as not scanned');
     }
     const render = (request: FastifyRequest, reply: FastifyReply, template: string, context: Record<string, unknown> = {}, status = 200) =>
-      reply.code(status).render(template, { portalEmail: request.session?.portalEmail, portalPaths, ...context });
+      reply.code(status).render(template, { portalEmail: request.session?.portalEmail, portalPaths, idleMinutes: PORTAL_IDLE_MS / 60_000, ...context });
 
     const notFoundPage = (request: FastifyRequest, reply: FastifyReply) => render(request, reply, 'portal/not-found.njk', {}, 404);
 
@@ -60,7 +65,18 @@ export function portalRoutes(deps: AppDeps, options: PortalOptions = {}) {
 
     /** Only signed-in complainants past this point; others go to sign in, and come back after. */
     const requirePortal = async (request: FastifyRequest, reply: FastifyReply) => {
-      if (request.session.portalEmail) return;
+      const now = deps.services.clock.now().getTime();
+      const seenAt = request.session.portalSeenAt;
+      if (request.session.portalEmail && seenAt !== undefined && now - seenAt > PORTAL_IDLE_MS) {
+        // Signed out after a while with nothing done, as the warning on every page says.
+        request.session.portalEmail = undefined;
+        request.session.portalSeenAt = undefined;
+        return reply.redirect(`${portalPaths.signIn}?timedOut=1`, 303);
+      }
+      if (request.session.portalEmail) {
+        request.session.portalSeenAt = now;
+        return;
+      }
       if (request.method === 'GET') request.session.portalReturnTo = safePortalReturnTo(request.url.split('?')[0]);
       return reply.redirect(portalPaths.signIn, 303);
     };
@@ -85,12 +101,12 @@ export function portalRoutes(deps: AppDeps, options: PortalOptions = {}) {
     };
 
     // ---- Signing in ----
-    const showSignIn = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors?: Record<string, string>, status?: number) =>
-      render(request, reply, 'portal/sign-in.njk', { values, errors }, status ?? (errors ? 400 : 200));
+    const showSignIn = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, extra: Record<string, unknown> = {}) =>
+      render(request, reply, 'portal/sign-in.njk', { values, ...extra }, 200);
 
     app.get(portalPaths.signIn, async (request, reply) => {
       if (request.session.portalEmail) return reply.redirect(portalPaths.complaints);
-      return showSignIn(request, reply, {});
+      return showSignIn(request, reply, {}, { timedOut: (request.query as { timedOut?: string }).timedOut === '1' });
     });
 
     const askForCode = async (request: FastifyRequest, reply: FastifyReply, template: 'portal/sign-in.njk' | 'portal/new-code.njk') => {
@@ -132,6 +148,7 @@ export function portalRoutes(deps: AppDeps, options: PortalOptions = {}) {
         const returnTo = safePortalReturnTo(request.session.portalReturnTo);
         await request.session.regenerate();
         request.session.portalEmail = result.email;
+        request.session.portalSeenAt = deps.services.clock.now().getTime();
         return reply.redirect(returnTo, 303);
       } catch (error) {
         if (error instanceof AppError && error.code === 'invalid') return showCheckEmail(request, reply, { code }, error.fields);
