@@ -13,6 +13,11 @@ export function field(body: FormBody, name: string): string {
   return text(Array.isArray(value) ? value[0] : value);
 }
 
+/** Every field as typed (first value, text only), to show a form again with its errors. */
+export function typedValues(body: FormBody): Record<string, string> {
+  return Object.fromEntries(Object.keys(body ?? {}).map((name) => [name, field(body, name)]));
+}
+
 export function fields(body: FormBody, name: string): string[] {
   const value = body[name];
   return (Array.isArray(value) ? value : [value]).map(text).filter(Boolean);

@@ -6,7 +6,7 @@ import { AppError } from '../../services/errors.ts';
 import { roles, teams } from '../../domain/vocabulary.ts';
 import { londonDate } from '../../domain/london-time.ts';
 import type { AppDeps } from '../app.ts';
-import { dateInput, field, fields, type FormBody } from '../forms.ts';
+import { dateInput, field, fields, typedValues, type FormBody } from '../forms.ts';
 import { paths } from '../paths.ts';
 import { requireRole, signedIn } from './guards.ts';
 
@@ -39,7 +39,7 @@ export function adminRoutes(deps: AppDeps) {
     app.get(paths.staff.bankHolidays, { preHandler: admin }, async (_request, reply) => showHolidays(reply));
     app.post(paths.staff.bankHolidays, { preHandler: [admin, app.csrfProtection] }, async (request, reply) => {
       const body = (request.body ?? {}) as FormBody;
-      const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v ?? '')]));
+      const values = typedValues(body);
       try {
         let changed: number;
         if (field(body, 'remove')) {

@@ -8,7 +8,7 @@ import { recordCompliance } from '../../services/compliance.ts';
 import { caseEventLabel } from '../../domain/case-events.ts';
 import { normaliseReference } from '../../domain/references.ts';
 import type { AppDeps } from '../app.ts';
-import { attachmentDisposition, dateInput, field, parseId, type FormBody } from '../forms.ts';
+import { attachmentDisposition, dateInput, field, parseId, typedValues, type FormBody } from '../forms.ts';
 import { paths } from '../paths.ts';
 import { caseActionPages } from './case-actions.ts';
 import { requireStaff, signedIn } from './guards.ts';
@@ -25,9 +25,6 @@ function referenceOf(request: FastifyRequest): string {
   return reference;
 }
 
-function formValues(body: FormBody): Record<string, string> {
-  return Object.fromEntries(Object.entries(body ?? {}).map(([k, v]) => [k, Array.isArray(v) ? (v[0] ?? '') : (v ?? '')]));
-}
 
 export function caseRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
@@ -58,7 +55,7 @@ export function caseRoutes(deps: AppDeps) {
           request.session.flash = await page.submit(deps.services, reference, signedIn(request), body);
           return reply.redirect(paths.staff.case(reference), 303);
         } catch (error) {
-          if (error instanceof AppError && error.code === 'invalid') return show(request, reply, formValues(body), error.fields);
+          if (error instanceof AppError && error.code === 'invalid') return show(request, reply, typedValues(body), error.fields);
           throw error;
         }
       });
@@ -124,7 +121,7 @@ export function caseRoutes(deps: AppDeps) {
           }
           return reply.redirect(paths.staff.case(reference), 303);
         } catch (error) {
-          if (error instanceof AppError && error.code === 'invalid') return show(request, reply, formValues(body), error.fields);
+          if (error instanceof AppError && error.code === 'invalid') return show(request, reply, typedValues(body), error.fields);
           throw error;
         }
       });

@@ -6,7 +6,7 @@ import { AppError } from '../../services/errors.ts';
 import { registerContact, registerContactSchema } from '../../services/intake.ts';
 import { listBodiesForSelect } from '../../services/bodies.ts';
 import type { AppDeps } from '../app.ts';
-import { dateInput, field, parseId, timeInput, type FormBody } from '../forms.ts';
+import { dateInput, field, parseId, timeInput, typedValues, type FormBody } from '../forms.ts';
 import { paths } from '../paths.ts';
 import { requireRole, signedIn } from './guards.ts';
 
@@ -33,7 +33,7 @@ export function intakeRoutes(deps: AppDeps) {
 
     app.post(paths.staff.newContact, { preHandler: [intake, app.csrfProtection] }, async (request, reply) => {
       const body = (request.body ?? {}) as FormBody;
-      const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? (v[0] ?? '') : (v ?? '')]));
+      const values = typedValues(body);
       const errors: Record<string, string> = {};
       const date = dateInput(body, 'received', 'the date the contact arrived');
       if (date.error) errors['received'] = date.error;
