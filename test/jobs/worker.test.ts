@@ -66,8 +66,8 @@ describe.each(testEngines)('job worker on %s', (engine) => {
       }
     };
     const [a, b, c] = await Promise.all([takeAll('a'), takeAll('b'), takeAll('c')]);
+    // Each job once, and none lost; that the claimers really overlap is timing, so the skip itself is pinned by the next test.
     expect([...a, ...b, ...c].sort((x, y) => x - y)).toEqual(ids);
-    if (engine === 'postgres') expect([a, b, c].filter((taken) => taken.length > 0).length).toBeGreaterThan(1);
   });
 
   if (engine === 'postgres') {
