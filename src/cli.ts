@@ -10,6 +10,8 @@ import { AppError } from './services/errors.ts';
 import { demoStaff, seedDemoData, DEMO_PASSWORD } from './services/demo-seed.ts';
 import { registerImportCommands } from './cli-imports.ts';
 import { registerReportCommands } from './cli-report.ts';
+import { registerBoundaryCommands } from './cli-boundaries.ts';
+import { registerBackupCommands } from './cli-backup.ts';
 import { startWorker, type RunningWorker } from './jobs/worker.ts';
 import { jobHandlers, scheduleRecurringJobs } from './jobs/handlers.ts';
 import { createNotifier } from './notify/create-notifier.ts';
@@ -151,7 +153,9 @@ importCommand
   );
 
 registerImportCommands(importCommand, withSystem);
+registerBoundaryCommands(importCommand, withSystem);
 registerReportCommands(program, withSystem);
+registerBackupCommands(program, withSystem);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof AppError) {

@@ -24,6 +24,16 @@ import { accessibleAutocompleteAssets, complainRoutes } from './complain/complai
 import { portalRoutes } from './portal/portal-routes.ts';
 import { staffMessageRoutes } from './staff/message-routes.ts';
 import { paths } from './paths.ts';
+import { councilRoutes } from './public/council-routes.ts';
+import { openDataRoutes } from './public/open-data-routes.ts';
+import { mapRoutes } from './public/map-routes.ts';
+import { decisionRoutes } from './public/decision-routes.ts';
+import { reportRoutes } from './public/report-routes.ts';
+import { publicationRoutes } from './staff/publication-routes.ts';
+import { remedyRoutes } from './staff/remedy-routes.ts';
+import { linkOfficerRoutes } from './staff/link-officer-routes.ts';
+import { letterRoutes } from './staff/letter-routes.ts';
+import { bodiesRoutes } from './bodies/bodies-routes.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -155,5 +165,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(complainRoutes(deps, { publicUrl: deps.config.publicUrl }));
   await app.register(portalRoutes(deps));
   await app.register(staffMessageRoutes(deps));
+  // Public accountability: anyone, no sign-in.
+  await app.register(councilRoutes(deps));
+  await app.register(mapRoutes(deps));
+  await app.register(openDataRoutes(deps));
+  await app.register(decisionRoutes(deps));
+  await app.register(reportRoutes(deps));
+  // The staff side of publishing, remedies and annual letters.
+  await app.register(publicationRoutes(deps));
+  await app.register(remedyRoutes(deps));
+  await app.register(linkOfficerRoutes(deps));
+  await app.register(letterRoutes(deps));
+  // Bodies' link officers.
+  await app.register(bodiesRoutes(deps));
   return app;
 }
