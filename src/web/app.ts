@@ -24,11 +24,13 @@ import { accessibleAutocompleteAssets, complainRoutes } from './complain/complai
 import { portalRoutes } from './portal/portal-routes.ts';
 import { staffMessageRoutes } from './staff/message-routes.ts';
 import { paths } from './paths.ts';
-import { councilRoutes } from './public/council-routes.ts';
-import { openDataRoutes } from './public/open-data-routes.ts';
-import { mapRoutes } from './public/map-routes.ts';
-import { decisionRoutes } from './public/decision-routes.ts';
-import { reportRoutes } from './public/report-routes.ts';
+import { councilRoutes } from './public-pages/council-routes.ts';
+import { openDataRoutes } from './public-pages/open-data-routes.ts';
+import { mapRoutes } from './public-pages/map-routes.ts';
+import { decisionRoutes } from './public-pages/decision-routes.ts';
+import { reportRoutes } from './public-pages/report-routes.ts';
+import { watchListRoutes } from './public-pages/watch-list-routes.ts';
+import { letterDownloadRoutes } from './public-pages/letter-download-routes.ts';
 import { publicationRoutes } from './staff/publication-routes.ts';
 import { remedyRoutes } from './staff/remedy-routes.ts';
 import { linkOfficerRoutes } from './staff/link-officer-routes.ts';
@@ -54,6 +56,11 @@ function withoutNul(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v)]));
   }
   return value;
+}
+
+function lazyCsrfToken(reply: FastifyReply): { toString(): string } {
+  let token: string | undefined;
+  return { toString: () => (token ??= reply.generateCsrf()) };
 }
 
 export interface AppDeps {
@@ -122,7 +129,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const locals = {
       cspNonce: (this.cspNonce as { script?: string } | null)?.script,
       staff: request.staff,
-      csrfToken: this.generateCsrf(),
+      // Made only when a template prints it (a page with a form), so pages without forms
+      // create no session: nunjucks prints values through toString().
+      csrfToken: lazyCsrfToken(this),
       currentPath: request.url.split('?')[0],
       ...context,
     };
@@ -171,6 +180,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(openDataRoutes(deps));
   await app.register(decisionRoutes(deps));
   await app.register(reportRoutes(deps));
+  await app.register(watchListRoutes(deps));
+  await app.register(letterDownloadRoutes(deps));
   // The staff side of publishing, remedies and annual letters.
   await app.register(publicationRoutes(deps));
   await app.register(remedyRoutes(deps));

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../app.ts';
+
+export function watchListRoutes(deps: AppDeps) {
+  return async (app: FastifyInstance) => {
+    void deps;
+    void app;
+  };
+}
