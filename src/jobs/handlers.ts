@@ -5,12 +5,14 @@ import { sendNotificationJob, SEND_NOTIFICATION } from './send-notification.ts';
 import type { JobHandlers } from './worker.ts';
 import { remedyJobHandlers, scheduleRemedyJobs } from './remedy-jobs.ts';
 import { letterJobHandlers } from './letter-jobs.ts';
+import { HOUSEKEEPING, housekeepingJob, scheduleHousekeeping } from './housekeeping.ts';
 
 /** Every kind of background job Redress runs, by kind: what a worker is given to start. */
 export function jobHandlers(deps: ServiceDeps, notifier: Notifier): JobHandlers {
   return {
     [SEND_NOTIFICATION]: sendNotificationJob(deps, notifier),
     [SEND_REMINDERS]: sendRemindersJob(deps),
+    [HOUSEKEEPING]: housekeepingJob(deps),
     ...remedyJobHandlers(deps, notifier),
     ...letterJobHandlers(deps),
   };
@@ -19,5 +21,6 @@ export function jobHandlers(deps: ServiceDeps, notifier: Notifier): JobHandlers 
 /** Books the recurring jobs (the daily reminders) when none is pending; safe to call from every worker at start. */
 export async function scheduleRecurringJobs(deps: ServiceDeps): Promise<void> {
   await scheduleReminders(deps);
+  await scheduleHousekeeping(deps);
   await scheduleRemedyJobs(deps);
 }

@@ -9,3 +9,12 @@ export async function enqueueJob(db: Db, kind: string, payload: Record<string, u
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** Deletes jobs that finished (done or failed for good) before `before`; returns how many. */
+export async function deleteFinishedJobsBefore(db: Db, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('jobs')
+    .where((eb) => eb.or([eb('done_at', '<', before), eb('failed_at', '<', before)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
