@@ -2,9 +2,9 @@ import { isValidIsoDate } from '../domain/london-time.ts';
 
 export type FormBody = Record<string, unknown>;
 
-/** Text as a person could have typed it: anything that is not a string is ignored, NUL characters dropped. */
+/** Text as a person could have typed it: anything that is not a string is ignored (NUL characters are dropped earlier, by app.ts). */
 function text(value: unknown): string {
-  return typeof value === 'string' ? value.replaceAll('\u0000', '').trim() : '';
+  return typeof value === 'string' ? value.trim() : '';
 }
 
 /** The first value of a form field, trimmed; '' when absent or not text. */

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { readOutbox } from '../../notify/local-outbox.ts';
 import type { AppDeps } from '../app.ts';
+import { paths } from '../paths.ts';
 import { requireStaff } from './guards.ts';
 
-export const OUTBOX_PATH = '/staff/outbox';
+export const OUTBOX_PATH = paths.staff.outbox;
 
 /**
  * The outbox: every notification, newest first, rendered locally, for any signed-in member of

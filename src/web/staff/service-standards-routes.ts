@@ -9,6 +9,7 @@ import { lastMonths, monthlyTrend, parsePeriodQuery, serviceStandardsReport, typ
 import { AppError } from '../../services/errors.ts';
 import type { AppDeps } from '../app.ts';
 import { trendChartSvg } from '../charts/trend-chart.ts';
+import { paths } from '../paths.ts';
 import { requireStaff } from './guards.ts';
 
 const PAGE = 50;
@@ -41,7 +42,7 @@ export function serviceStandardsRoutes(deps: AppDeps) {
       }
     };
 
-    app.get('/staff/service-standards', { preHandler: requireStaff }, async (request, reply) => {
+    app.get(paths.staff.serviceStandards, { preHandler: requireStaff }, async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const chosen = periodOf(query, reply);
       const today = londonDate(deps.services.clock.now());
@@ -75,7 +76,7 @@ export function serviceStandardsRoutes(deps: AppDeps) {
       });
     });
 
-    app.get('/staff/service-standards/at-risk', { preHandler: requireStaff }, async (_request, reply) => {
+    app.get(paths.staff.standardsAtRisk, { preHandler: requireStaff }, async (_request, reply) => {
       const today = londonDate(deps.services.clock.now());
       const rows = await casesAtRisk(deps.services.db, { today, calendar: deps.services.calendar(), withinWorkingDays: 5 });
       const byOwner = new Map<string, number>();
@@ -86,7 +87,7 @@ export function serviceStandardsRoutes(deps: AppDeps) {
       return reply.render('staff/at-risk.njk', { rows, today, groups: [...byOwner].sort((a, b) => b[1] - a[1]).map(([name, count]) => ({ name, count })) });
     });
 
-    app.get('/staff/service-standards/:id', { preHandler: requireStaff }, async (request, reply) => {
+    app.get(`${paths.staff.serviceStandards}/:id`, { preHandler: requireStaff }, async (request, reply) => {
       const { id } = request.params as { id: string };
       if (!isStandardId(id)) return reply.callNotFound();
       const query = request.query as Record<string, string | undefined>;
