@@ -30,3 +30,17 @@ export type CaseEventKind = keyof typeof caseEventLabels;
 export function caseEventLabel(kind: string): string {
   return (caseEventLabels as Record<string, string>)[kind] ?? kind;
 }
+
+/**
+ * Who did it, as the timeline says it: the member of staff's name, or, for a body's link officer
+ * (who is not staff, so named in the event's facts), "Link officer <name> (<body>)".
+ */
+export function eventActorLabel(event: { actor_name?: string | null; facts?: Record<string, unknown> | null }): string | null {
+  const facts = event.facts ?? {};
+  if (facts.linkOfficerId !== undefined && facts.linkOfficerId !== null) {
+    const name = typeof facts.linkOfficerName === 'string' && facts.linkOfficerName ? facts.linkOfficerName : 'name not recorded';
+    const body = typeof facts.linkOfficerBody === 'string' && facts.linkOfficerBody ? ` (${facts.linkOfficerBody})` : '';
+    return `Link officer ${name}${body}`;
+  }
+  return event.actor_name ?? null;
+}

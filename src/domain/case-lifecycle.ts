@@ -45,9 +45,24 @@ export interface CaseState {
   pendingRemedies: number;
 }
 
+/** A member of staff, acting with their roles. */
 export interface Actor {
   id: number;
   roles: readonly Role[];
+}
+
+/**
+ * A body's link officer: not a member of staff. They may take only the actions whose rule says
+ * so, and only on their own body's cases (the service checks the body, since that needs the data).
+ */
+export interface LinkOfficerActor {
+  kind: 'link-officer';
+  linkOfficerId: number;
+  bodyId: number;
+}
+
+export function isLinkOfficer(actor: Actor | LinkOfficerActor): actor is LinkOfficerActor {
+  return (actor as Partial<LinkOfficerActor>).kind === 'link-officer';
 }
 
 export type Verdict =
@@ -59,6 +74,8 @@ interface Rule {
   roles: readonly Role[];
   /** Investigators may take this only on cases allocated to them; managers and the ombudsman on any. */
   ownerOnlyForInvestigators?: boolean;
+  /** A body's link officer may take this too, on their own body's case (answering us, confirming a remedy). */
+  linkOfficers?: true;
   to: (state: CaseState) => Stage;
   guard?: (state: CaseState) => string | undefined;
   /** Said when the stage is wrong, in words a caseworker understands. */
@@ -100,7 +117,7 @@ export const rules: Record<ActionKind, Rule> = {
     wrongStage: 'Share a draft decision with the parties before the final decision',
   },
   'record-compliance': {
-    from: ['compliance'], roles: deciders, ownerOnlyForInvestigators: true,
+    from: ['compliance'], roles: deciders, ownerOnlyForInvestigators: true, linkOfficers: true,
     to: (s) => (s.pendingRemedies > 0 ? 'compliance' : 'closed'),
     wrongStage: 'Compliance can be recorded only after the final decision',
   },
@@ -129,19 +146,23 @@ export const rules: Record<ActionKind, Rule> = {
     from: ['assessment', 'awaiting-allocation', 'investigation', 'draft-decision'], roles: [...assessors, 'investigator'], ownerOnlyForInvestigators: true, to: stay,
     wrongStage: 'Enquiries can be sent only before the final decision',
   },
-  'record-enquiry-response': { from: anyOpen, roles: caseworkers, to: stay, wrongStage: 'The case is closed' },
+  'record-enquiry-response': { from: anyOpen, roles: caseworkers, linkOfficers: true, to: stay, wrongStage: 'The case is closed' },
   'add-document': { from: anyOpen, roles: caseworkers, to: stay, wrongStage: 'Documents cannot be added to a closed case' },
 };
 
 /** Whether `actor` may take `action` on a case in `state`, and the stage it leads to. */
-export function decide(state: CaseState, action: ActionKind, actor: Actor): Verdict {
+export function decide(state: CaseState, action: ActionKind, actor: Actor | LinkOfficerActor): Verdict {
   const rule = rules[action];
-  if (!rule.roles.some((role) => actor.roles.includes(role))) {
-    return { allowed: false, reason: 'forbidden', message: 'You do not have permission to do this' };
-  }
-  const isManager = managers.some((role) => actor.roles.includes(role)) || actor.roles.includes('assessor');
-  if (rule.ownerOnlyForInvestigators && !isManager && state.ownerId !== actor.id) {
-    return { allowed: false, reason: 'forbidden', message: 'Only the investigator the case is allocated to can do this' };
+  if (isLinkOfficer(actor)) {
+    if (!rule.linkOfficers) return { allowed: false, reason: 'forbidden', message: 'You do not have permission to do this' };
+  } else {
+    if (!rule.roles.some((role) => actor.roles.includes(role))) {
+      return { allowed: false, reason: 'forbidden', message: 'You do not have permission to do this' };
+    }
+    const isManager = managers.some((role) => actor.roles.includes(role)) || actor.roles.includes('assessor');
+    if (rule.ownerOnlyForInvestigators && !isManager && state.ownerId !== actor.id) {
+      return { allowed: false, reason: 'forbidden', message: 'Only the investigator the case is allocated to can do this' };
+    }
   }
   if (!rule.from.includes(state.stage)) {
     return { allowed: false, reason: 'illegal', message: rule.wrongStage };
@@ -152,6 +173,6 @@ export function decide(state: CaseState, action: ActionKind, actor: Actor): Verd
 }
 
 /** The actions an actor could take now: drives which forms the case page shows. */
-export function availableActions(state: CaseState, actor: Actor): ActionKind[] {
+export function availableActions(state: CaseState, actor: Actor | LinkOfficerActor): ActionKind[] {
   return (Object.keys(rules) as ActionKind[]).filter((action) => decide(state, action, actor).allowed);
 }

@@ -1,17 +1,31 @@
 import type { Transaction } from 'kysely';
 import type { Database, CaseRow } from '../data/schema.ts';
 import { appendEvent, countPendingRemedies, lockCaseByReference, updateCase, type NewEvent } from '../data/repositories/cases.ts';
-import { decide, type ActionKind, type Actor, type CaseState, type Stage } from '../domain/case-lifecycle.ts';
+import { decide, isLinkOfficer, type ActionKind, type Actor, type CaseState, type LinkOfficerActor, type Stage } from '../domain/case-lifecycle.ts';
 import type { CaseEventKind } from '../domain/case-events.ts';
 import { normaliseReference } from '../domain/references.ts';
 import { forbidden, illegal, notFound } from './errors.ts';
 import type { ServiceDeps } from './deps.ts';
 
+/** A link officer as the timeline names them: case_events.actor_id is for staff, so they are named in the facts. */
+export interface LinkOfficerCaseActor extends LinkOfficerActor {
+  name: string;
+  bodyName: string;
+}
+
+/** Whoever acts on a case: a member of staff, or a body's link officer. */
+export type CaseActor = Actor | LinkOfficerCaseActor;
+
+/** The facts that name a link officer on every timeline event they cause (see eventActorLabel). */
+export function linkOfficerFacts(actor: LinkOfficerCaseActor): Record<string, unknown> {
+  return { linkOfficerId: actor.linkOfficerId, linkOfficerName: actor.name, linkOfficerBody: actor.bodyName };
+}
+
 export interface ActionContext {
   trx: Transaction<Database>;
   caseRow: CaseRow;
   now: Date;
-  actor: Actor;
+  actor: CaseActor;
   /** Appends a timeline event for this case, by this actor, now. */
   record(kind: CaseEventKind, facts?: Record<string, unknown>, detail?: string | null): Promise<void>;
 }
@@ -29,7 +43,7 @@ export interface ActionPlan {
 export async function runCaseAction<T>(
   deps: ServiceDeps,
   reference: string,
-  actor: Actor,
+  actor: CaseActor,
   action: ActionKind,
   work: (context: ActionContext, verdictFor: (plan?: ActionPlan) => Promise<Stage>) => Promise<T>,
 ): Promise<T> {
@@ -39,8 +53,10 @@ export async function runCaseAction<T>(
     const caseRow = await lockCaseByReference(trx, canonical);
     if (!caseRow) throw notFound('Case');
     const now = deps.clock.now();
-    const record = (kind: CaseEventKind, facts?: Record<string, unknown>, detail?: string | null) =>
-      appendEvent(trx, { caseId: caseRow.id, kind, occurredAt: now, actorId: actor.id, facts, detail } satisfies NewEvent);
+    const record = (kind: CaseEventKind, facts?: Record<string, unknown>, detail?: string | null) => {
+      const by: Pick<NewEvent, 'actorId' | 'facts'> = isLinkOfficer(actor) ? { actorId: null, facts: { ...facts, ...linkOfficerFacts(actor) } } : { actorId: actor.id, facts };
+      return appendEvent(trx, { caseId: caseRow.id, kind, occurredAt: now, detail, ...by });
+    };
     const state = await stateOf(trx, caseRow);
     // Check before any work so a refused action writes nothing; work may re-check with its plan.
     assertAllowed(state, action, actor);
@@ -52,7 +68,7 @@ export async function runCaseAction<T>(
   });
 }
 
-function assertAllowed(state: CaseState, action: ActionKind, actor: Actor): Stage {
+function assertAllowed(state: CaseState, action: ActionKind, actor: CaseActor): Stage {
   const verdict = decide(state, action, actor);
   if (!verdict.allowed) throw verdict.reason === 'forbidden' ? forbidden(verdict.message) : illegal(verdict.message);
   return verdict.to;

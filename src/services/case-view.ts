@@ -11,6 +11,7 @@ import {
   jointWorking,
 } from '../data/repositories/cases.ts';
 import { availableActions, type Actor, type Stage } from '../domain/case-lifecycle.ts';
+import { eventActorLabel } from '../domain/case-events.ts';
 import { assessmentDeadline, weekMarks, type ExplainedDeadline } from '../domain/deadlines.ts';
 import { formatLondonDate, londonDate } from '../domain/london-time.ts';
 import { normaliseReference } from '../domain/references.ts';
@@ -74,7 +75,8 @@ export async function getCase(deps: ServiceDeps, reference: string, actor: Actor
   return {
     caseRow,
     bodies,
-    events,
+    // The timeline's byline: staff by name, a body's link officer as "Link officer <name> (<body>)".
+    events: events.map((event) => ({ ...event, actor_name: eventActorLabel(event) })),
     decisions,
     remedies,
     enquiries,

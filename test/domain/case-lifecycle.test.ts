@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { availableActions, decide, rules, stages, type ActionKind, type CaseState, type Stage } from '../../src/domain/case-lifecycle.ts';
+import { availableActions, decide, rules, stages, type ActionKind, type CaseState, type LinkOfficerActor, type Stage } from '../../src/domain/case-lifecycle.ts';
 import { roles, type Role } from '../../src/domain/vocabulary.ts';
 
 const actions = Object.keys(rules) as ActionKind[];
@@ -88,5 +88,59 @@ describe('case lifecycle', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  describe('a body’s link officer', () => {
+    const officer: LinkOfficerActor = { kind: 'link-officer', linkOfficerId: 5, bodyId: 7 };
+
+    it('may answer an enquiry on an open case and confirm a remedy, and nothing else', () => {
+      expect(decide({ ...base, stage: 'investigation', ownerId: 2 }, 'record-enquiry-response', officer)).toEqual({ allowed: true, to: 'investigation' });
+      expect(decide({ ...base, stage: 'compliance', ownerId: 2, pendingRemedies: 1 }, 'record-compliance', officer)).toEqual({ allowed: true, to: 'compliance' });
+      expect(decide({ ...base, stage: 'compliance', ownerId: 2, pendingRemedies: 0 }, 'record-compliance', officer)).toEqual({ allowed: true, to: 'closed' });
+      const theirs = (Object.keys(rules) as ActionKind[]).filter((action) => rules[action].linkOfficers);
+      expect(theirs.sort()).toEqual(['record-compliance', 'record-enquiry-response']);
+      for (const stage of stages) {
+        expect(availableActions({ ...base, stage, ownerId: 2 }, officer).every((action) => theirs.includes(action))).toBe(true);
+      }
+    });
+
+    it('is not the allocated investigator, yet is not refused for it; the stage rules still apply', () => {
+      // The owner check is for investigators; a link officer's id is not a staff id and must never match one.
+      const allocatedTo5: CaseState = { ...base, stage: 'draft-decision', ownerId: 5 };
+      expect(decide(allocatedTo5, 'issue-final-decision', officer)).toMatchObject({ allowed: false, reason: 'forbidden' });
+      expect(decide({ ...base, stage: 'draft-decision' }, 'record-compliance', officer)).toEqual({
+        allowed: false, reason: 'illegal', message: 'Compliance can be recorded only after the final decision',
+      });
+      expect(decide({ ...base, stage: 'closed' }, 'record-enquiry-response', officer)).toMatchObject({ allowed: false, reason: 'illegal', message: 'The case is closed' });
+    });
+
+    it('is allowed only what a rule opens to link officers, never backwards, never reopening', () => {
+      const order = (stage: Stage) => stages.indexOf(stage);
+      const stateArb = fc.record({
+        stage: fc.constantFrom(...stages),
+        ownerId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+        clockStopped: fc.boolean(),
+        joint: fc.boolean(),
+        pendingRemedies: fc.integer({ min: 0, max: 3 }),
+      });
+      const officerArb = fc.record({ kind: fc.constant('link-officer' as const), linkOfficerId: fc.integer({ min: 1, max: 3 }), bodyId: fc.integer({ min: 1, max: 3 }) });
+      fc.assert(
+        fc.property(stateArb, fc.constantFrom(...actions), officerArb, (state, action, actor) => {
+          const verdict = decide(state, action, actor);
+          if (!rules[action].linkOfficers) {
+            expect(verdict).toMatchObject({ allowed: false, reason: 'forbidden' });
+            return;
+          }
+          // Exactly what a manager (who has every right but ownership) would be allowed.
+          const manager = decide(state, action, { id: 99, roles: ['team-manager'] });
+          expect(verdict).toEqual(manager);
+          if (verdict.allowed) {
+            expect(state.stage).not.toBe('closed');
+            expect(order(verdict.to)).toBeGreaterThanOrEqual(order(state.stage));
+          }
+        }),
+        { numRuns: 1000 },
+      );
+    });
   });
 });
