@@ -33,3 +33,16 @@ export function checkPeriod(period: { from: string; to: string }): void {
   if (Object.keys(errors).length === 0 && period.to < period.from) errors.to = 'The end date must be the same as or after the start date';
   if (Object.keys(errors).length > 0) throw invalid(errors);
 }
+
+// The cached plan-year figures and the council page (see each module's comments).
+export { councilPage, councilPaths, councilTypeName, councilTypeNames, type CouncilPage, type CouncilPageYear } from './public-statistics/council-page.ts';
+export {
+  availablePlanYears,
+  forgetPublicStatistics,
+  planYearImprovements,
+  planYearTable,
+  refreshPublicStatistics,
+  type BodyYearRow,
+  type PublishedImprovementRow,
+  type StatisticsDeps,
+} from './public-statistics/year-statistics.ts';

@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../schema.ts';
 import type { Db } from './cases.ts';
 import { addCalendarDays, londonMidnight, type IsoDate } from '../../domain/london-time.ts';
 import {
@@ -176,24 +177,30 @@ export interface PublishedImprovement {
 }
 
 /**
- * The service improvements (and procedure reviews and training) one body agreed in decisions
- * made in the period, with their descriptions: these are published. Never personal remedies.
+ * The service improvements (and procedure reviews and training) each body agreed in decisions
+ * made in the period, with their descriptions, by body id: these are published. Never a
+ * personal remedy (see serviceImprovementKinds).
  */
-export async function agreedServiceImprovements(db: Db, bodyId: number, period: Period): Promise<PublishedImprovement[]> {
+export async function agreedServiceImprovements(db: Db, period: Period): Promise<Map<number, PublishedImprovement[]>> {
   const { start, end } = bounds(period);
-  const { rows } = await sql<{ kind: RemedyKind; description_text: string; decided_on: IsoDate; due_on: IsoDate; status: string }>`
-    select r.kind, r.description_text,
+  const { rows } = await sql<{ body_id: number; kind: RemedyKind; description_text: string; decided_on: IsoDate; due_on: IsoDate; status: string }>`
+    select cb.body_id, r.kind, r.description_text,
            (coalesce(c.decided_at, c.closed_at) at time zone 'Europe/London')::date as decided_on,
            r.due_on, r.status
-      from case_bodies cb
-      join cases c on c.id = cb.case_id
-      join remedies r on r.case_id = cb.case_id
-     where cb.body_id = ${bodyId}
+      from remedies r
+      join cases c on c.id = r.case_id
+      join case_bodies cb on cb.case_id = r.case_id
+     where r.kind in (${list(serviceImprovementKinds)})
        and coalesce(c.decided_at, c.closed_at) >= ${start} and coalesce(c.decided_at, c.closed_at) < ${end}
-       and r.kind in (${list(serviceImprovementKinds)})
        and r.description_text is not null and btrim(r.description_text) <> ''
-     order by decided_on, r.id`.execute(db);
-  return rows.map((r) => ({ kind: r.kind, description: r.description_text.trim(), decidedOn: r.decided_on, dueOn: r.due_on, status: r.status }));
+     order by cb.body_id, decided_on, r.id`.execute(db);
+  const byBody = new Map<number, PublishedImprovement[]>();
+  for (const r of rows) {
+    const improvements = byBody.get(r.body_id) ?? [];
+    improvements.push({ kind: r.kind, description: r.description_text.trim(), decidedOn: r.decided_on, dueOn: r.due_on, status: r.status });
+    byBody.set(r.body_id, improvements);
+  }
+  return byBody;
 }
 
 /** The first plan year's start with any case (by receipt or closure), or null on an empty database. */
@@ -232,9 +239,10 @@ function parseJson(value: unknown): unknown {
 
 const CACHE_CHUNK = 500;
 
-/** Writes entries (insert or replace) and deletes keys under `prefix` not among them, in one transaction. */
+/** Deletes the keys under `prefix`, then writes the entries (insert or replace), in one transaction: readers see the old set or the new. */
 export async function replaceCacheEntries(db: Db, prefix: string, entries: readonly { key: string; payload: unknown }[], computedAt: Date): Promise<void> {
   const work = async (trx: Db) => {
+    await trx.deleteFrom('statistics_cache').where('key', 'like', `${escapeLike(prefix)}%`).execute();
     for (let i = 0; i < entries.length; i += CACHE_CHUNK) {
       await trx
         .insertInto('statistics_cache')
@@ -242,11 +250,9 @@ export async function replaceCacheEntries(db: Db, prefix: string, entries: reado
         .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ computed_at: eb.ref('excluded.computed_at'), payload: eb.ref('excluded.payload') })))
         .execute();
     }
-    // Entries of an earlier computation that this one did not write (a body with nothing left).
-    await trx.deleteFrom('statistics_cache').where('key', 'like', `${escapeLike(prefix)}%`).where('computed_at', '<>', computedAt).execute();
   };
   if (db.isTransaction) await work(db);
-  else await (db as Exclude<Db, { isTransaction: true }>).transaction().execute(work);
+  else await (db as Kysely<Database>).transaction().execute(work);
 }
 
 /** Deletes every cached entry whose key starts with `prefix`; returns how many. */
