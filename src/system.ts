@@ -9,8 +9,11 @@ import type { ServiceDeps } from './services/deps.ts';
 
 export interface System {
   database: DatabaseHandle;
+  /** The read replica (DATABASE_READ_URL) when there is one: `services.readDb` is its handle. */
+  readReplica: DatabaseHandle | undefined;
   services: ServiceDeps;
   holidays: CalendarHolder;
+  /** Closes every connection; safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -19,7 +22,43 @@ export interface System {
  * services' dependencies: everything `serve`, `worker` and the commands share.
  */
 export async function startSystem(config: Config, log: Logger, clock: Clock = systemClock): Promise<System> {
-  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite` });
+  const connectionLost = (which: string) => (error: Error) =>
+    log.warn({ database: which, error: error.message }, 'a pooled database connection broke; the next query opens a new one');
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : `${config.dataDir}/pglite`,
+    poolSize: config.databasePoolSize,
+    onConnectionError: connectionLost('primary'),
+  });
+  // Reports and public statistics may read from a replica, which can lag the primary a little;
+  // everything else uses the primary. Its connections are read-only, so a write sent there by
+  // mistake fails at once.
+  const readReplica = config.databaseReadUrl
+    ? openDatabase({ databaseUrl: config.databaseReadUrl, poolSize: config.databasePoolSize, readOnly: true, onConnectionError: connectionLost('read replica') })
+    : undefined;
+  const close = async () => {
+    await Promise.allSettled([readReplica?.close(), database.close()]);
+  };
+  try {
+    const holidays = await prepareDatabase(database, clock, log);
+    if (readReplica) log.info('reports and public statistics read from the read replica (DATABASE_READ_URL)');
+    const services: ServiceDeps = {
+      db: database.db,
+      clock,
+      calendar: holidays.get,
+      files: localFileStore(config.filesDir),
+      ...(readReplica ? { readDb: readReplica.db } : {}),
+    };
+    let closing: Promise<void> | undefined;
+    return { database, readReplica, services, holidays, close: () => (closing ??= close()) };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Migrates, loads the maintained bank holidays and returns the working-day calendar. */
+async function prepareDatabase(database: DatabaseHandle, clock: Clock, log: Logger): Promise<CalendarHolder> {
   const applied = await migrateToLatest(database.db);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
   const added = await syncBankHolidays(database.db);
@@ -30,6 +69,5 @@ export async function startSystem(config: Config, log: Logger, clock: Clock = sy
     const changed = await recomputeOpenDeadlines(database.db, holidays.get(), clock, null);
     log.info({ added, changed }, 'bank holidays updated; deadlines recalculated');
   }
-  const services: ServiceDeps = { db: database.db, clock, calendar: holidays.get, files: localFileStore(config.filesDir) };
-  return { database, services, holidays, close: () => database.close() };
+  return holidays;
 }

@@ -83,9 +83,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // Probes come first, so they never create sessions.
+  // Load balancers take a copy out of rotation on 503; it stays running and recovers by itself.
+  // The read replica only serves reports and statistics, so it is reported but does not fail the check.
   app.get(paths.health, async (_request, reply) => {
-    const up = await databaseIsUp(deps.services.db);
-    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', database: up ? 'up' : 'down' });
+    const replica = deps.services.readDb;
+    const [up, replicaUp] = await Promise.all([databaseIsUp(deps.services.db), replica ? databaseIsUp(replica) : undefined]);
+    reply.header('cache-control', 'no-store');
+    if (!up) reply.header('retry-after', '30');
+    return reply.code(up ? 200 : 503).send({
+      status: up ? 'ok' : 'unavailable',
+      database: up ? 'up' : 'down',
+      ...(replicaUp === undefined ? {} : { readReplica: replicaUp ? 'up' : 'down' }),
+    });
   });
 
   await app.register(fastifyHelmet, {

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../../data/db.ts';
 import { AppError } from '../../services/errors.ts';
 
 const statusOf: Record<AppError['code'], number> = {
@@ -9,6 +10,27 @@ const statusOf: Record<AppError['code'], number> = {
   conflict: 409,
   unauthenticated: 401,
 };
+
+/** How soon to suggest trying again while the database cannot be reached. */
+export const RETRY_AFTER_SECONDS = 30;
+
+const unavailableMessage = 'Sorry, the service is unavailable. Try again in a few minutes.';
+
+/** True for errors that mean "the database cannot be reached": answered with 503, not 500. */
+export function isServiceUnavailable(error: unknown): boolean {
+  return isDatabaseUnavailable(error);
+}
+
+/**
+ * The GOV.UK "Sorry, the service is unavailable" page (or, for the API, JSON), with 503 and
+ * Retry-After, never cached. For any plugin's own error handler to use when
+ * `isServiceUnavailable(error)`; the application's error handler below already does.
+ */
+export function replyServiceUnavailable(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).header('cache-control', 'no-store');
+  if (request.url.startsWith('/api/')) return reply.send({ error: 'unavailable', message: unavailableMessage });
+  return reply.render('errors/service-unavailable.njk');
+}
 
 /** Maps application errors to GOV.UK error pages (or JSON for the API); bad input never becomes a 500. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -25,6 +47,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (error.code === 'not-found') return reply.code(404).render('errors/not-found.njk');
       if (error.code === 'forbidden') return reply.code(403).render('errors/forbidden.njk', { message: error.message });
       return reply.code(status).render('errors/problem.njk', { message: error.message, status });
+    }
+    if (isServiceUnavailable(error)) {
+      // Expected while the database restarts or fails over: a warning, not a stack trace per request.
+      request.log.warn({ error: error.message, code: error.code }, 'database unavailable: answered 503');
+      return replyServiceUnavailable(request, reply);
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : undefined;
     if (status) {
