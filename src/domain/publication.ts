@@ -143,3 +143,18 @@ export function anonymisationProblem(identifiers: readonly Identifier[], confirm
   const count = identifiers.length === 1 ? 'a personal detail' : `${identifiers.length} personal details`;
   return `The check found ${count} that may identify someone: remove them, or confirm they do not identify anyone`;
 }
+
+/**
+ * Timeline labels for the publication steps, recorded on the case. (The case timeline's own
+ * vocabulary lives in case-events.ts; these are merged into it there.)
+ */
+export const publicationEventLabels = {
+  'publication-drafted': 'Decision statement drafted for publication',
+  'publication-submitted': 'Decision statement submitted for approval',
+  'publication-sent-back': 'Decision statement sent back for changes',
+  'publication-approved': 'Decision statement approved for publication',
+  'publication-published': 'Decision published',
+  'publication-withdrawn': 'Published decision withdrawn',
+  'report-published': 'Included in a published report',
+} as const;
+export type PublicationEventKind = keyof typeof publicationEventLabels;
