@@ -11,7 +11,8 @@ import { demoStaff, seedDemoData, DEMO_PASSWORD } from './services/demo-seed.ts'
 import { registerImportCommands } from './cli-imports.ts';
 import { registerReportCommands } from './cli-report.ts';
 import { registerBoundaryCommands } from './cli-boundaries.ts';
-import { registerBackupCommands } from './cli-backup.ts';
+import { BackupError, registerBackupCommands } from './cli-backup.ts';
+import { DataDirInUseError } from './data/db.ts';
 import { startWorker, type RunningWorker } from './jobs/worker.ts';
 import { jobHandlers, scheduleRecurringJobs } from './jobs/handlers.ts';
 import { createNotifier } from './notify/create-notifier.ts';
@@ -51,16 +52,53 @@ async function runWorker(system: System, config: Config, log: Logger): Promise<R
   return startWorker({ db: system.database.db, handlers: jobHandlers(system.services, notifier), clock: system.services.clock, log, pollMs: 1_000 });
 }
 
+/**
+ * Stops cleanly on SIGTERM (what orchestrators send) or SIGINT (Ctrl-C): `stop` stops taking new
+ * work and lets work in hand finish, then the database is closed and the process exits 0. Should
+ * that take longer than SHUTDOWN_GRACE_SECONDS, or fail, it exits 1 saying so; a second signal
+ * exits at once. Work cut short is safe: requests are transactions, and a job left locked is taken
+ * up again by another worker (see src/jobs/worker.ts).
+ */
+function stopOnSignal(system: System, config: Config, log: Logger, what: string, stop: () => Promise<unknown>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal while shutting down: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal, graceSeconds: config.shutdownGraceMs / 1000 }, `shutting down: ${what}`);
+    const timer = setTimeout(() => {
+      log.error({ graceSeconds: config.shutdownGraceMs / 1000 }, 'shutdown took longer than SHUTDOWN_GRACE_SECONDS: exiting with work unfinished');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    timer.unref();
+    stop()
+      .then(() => system.close())
+      .then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          log.error({ error: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/**
+ * Serves the web application (and runs `worker` beside it, for `start`). On SIGTERM the server
+ * stops accepting connections, answers requests already received (Fastify closes idle
+ * keep-alive connections and answers 503 with "Connection: close" to a new request on a busy
+ * one), and the worker finishes the job in hand and gives back any others it had taken.
+ */
 async function serve(system: System, config: Config, log: Logger, worker?: RunningWorker): Promise<void> {
   const app = await buildApp({ config, services: system.services, holidays: system.holidays, logger: log });
-  const close = async (signal: string) => {
-    log.info({ signal }, 'shutting down: finishing requests and the job in flight');
-    await Promise.all([app.close(), worker?.stop()]);
-    await system.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void close('SIGTERM'));
-  process.once('SIGINT', () => void close('SIGINT'));
+  stopOnSignal(system, config, log, 'finishing requests in progress and the job in hand', () => Promise.all([app.close(), worker?.stop()]));
   await app.listen({ port: config.port, host: config.host });
 }
 
@@ -99,14 +137,7 @@ program.command('worker').description('run background jobs: emails, texts and re
   const log = createLogger(config.logLevel);
   const system = await startSystem(config, log);
   const worker = await runWorker(system, config, log);
-  const close = async (signal: string) => {
-    log.info({ signal }, 'shutting down: finishing the job in flight');
-    await worker.stop();
-    await system.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void close('SIGTERM'));
-  process.once('SIGINT', () => void close('SIGINT'));
+  stopOnSignal(system, config, log, 'finishing the job in hand', () => worker.stop());
 });
 
 program.command('migrate').description('bring the database schema up to date').action(() => withSystem(async () => undefined));
@@ -161,6 +192,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof AppError) {
     const details = Object.values(error.fields).filter((m) => m !== error.message);
     process.stderr.write(`${error.message}\n${details.map((m) => `  - ${m}\n`).join('')}`);
+  } else if (error instanceof BackupError || error instanceof DataDirInUseError) {
+    // Said in words for whoever typed the command; no stack trace.
+    process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

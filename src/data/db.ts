@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -155,6 +156,7 @@ function processIsRunning(pid: number): boolean {
 export function lockDataDir(dataDir: string): { release(): void } {
   const path = `${dataDir.replace(/[\\/]+$/, '')}.lock`;
   if (heldLocks.has(path)) throw new DataDirInUseError(dataDir, process.pid);
+  mkdirSync(dirname(path), { recursive: true });
   for (let attempt = 0; ; attempt += 1) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });
