@@ -5,11 +5,13 @@ import type { Logger } from './logger.ts';
 import type { System } from './system.ts';
 import { CsvFormatError, DEFAULT_BATCH_SIZE, type CsvImportResult, type CsvProgress } from './services/imports/csv-import.ts';
 import { CALL_COLUMNS, CASE_COLUMNS, CONTACT_COLUMNS, importCallsCsv, importCasesCsv, importContactsCsv } from './services/imports/history-imports.ts';
+import { importRemediesCsv, REMEDY_COLUMNS } from './services/imports/remedies-import.ts';
+import { forgetPublicStatistics } from './services/public-statistics/year-statistics.ts';
 
 /** What src/cli.ts passes in: opens the system, runs the work, closes it. */
 export type WithSystem = <T>(work: (system: System, config: Config, log: Logger) => Promise<T>) => Promise<T>;
 
-type Kind = 'calls' | 'contacts' | 'cases';
+type Kind = 'calls' | 'contacts' | 'cases' | 'remedies';
 type Run = (system: System, file: string, options: { batchSize: number; onProgress: (progress: CsvProgress) => void }) => Promise<CsvImportResult>;
 
 const kinds: Record<Kind, { columns: readonly string[]; description: string; run: Run }> = {
@@ -26,7 +28,17 @@ const kinds: Record<Kind, { columns: readonly string[]; description: string; run
   cases: {
     columns: CASE_COLUMNS,
     description: 'historic cases; an unknown body_code creates a body',
-    run: (system, file, options) => importCasesCsv(system.database.db, file, { ...options, calendar: system.holidays.get() }),
+    run: async (system, file, options) => {
+      const result = await importCasesCsv(system.database.db, file, { ...options, calendar: system.holidays.get() });
+      // Cases change the published figures of every year they touch.
+      if (result.imported + result.updated > 0) await forgetPublicStatistics(system.database);
+      return result;
+    },
+  },
+  remedies: {
+    columns: REMEDY_COLUMNS,
+    description: 'remedies of imported cases (kind financial is a financial payment); the published statistics are recomputed',
+    run: (system, file, options) => importRemediesCsv(system.database.db, file, options),
   },
 };
 
@@ -34,7 +46,7 @@ const kinds: Record<Kind, { columns: readonly string[]; description: string; run
 const LISTED = 20;
 
 /**
- * Adds `import calls FILE`, `import contacts FILE` and `import cases FILE`. Each shows its
+ * Adds `import calls FILE`, `import contacts FILE`, `import cases FILE` and `import remedies FILE`. Each shows its
  * progress on stderr and a summary on stdout, and exits 1 when a row was rejected (the good rows
  * are imported all the same) or the file could not be imported at all. Safe to run again.
  */

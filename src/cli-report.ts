@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { WithSystem } from './cli-imports.ts';
 import { parsePeriodQuery, serviceStandardsReport, type ReportLine, type ServiceStandardsReport } from './services/service-standards-report.ts';
+import { bodyStatistics, checkPeriod, type BodyFigures, type Rate } from './services/body-statistics.ts';
 
 /**
  * `report service-standards --from YYYY-MM-DD --to YYYY-MM-DD [--json]`: the period measured
@@ -22,6 +23,67 @@ export function registerReportCommands(program: Command, withSystem: WithSystem)
         process.stdout.write(options.json ? `${JSON.stringify(reportJson(result), null, 2)}\n` : reportTable(result));
       });
     });
+  report
+    .command('body-statistics')
+    .description('every body’s received, decisions, investigations, upheld rate, remedied by body and compliance (London dates, both included)')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
+    .option('--json', 'print JSON: {from, to, bodies: [{code, received, decisions, investigations, upheld, upheld_rate, remedied_by_body, compliance}]}')
+    .action(async (options: { from: string; to: string; json?: boolean }) => {
+      const period = { from: options.from, to: options.to };
+      // Checked before the database is opened: a mistyped date costs nothing.
+      checkPeriod(period);
+      await withSystem(async (system) => {
+        const bodies = await bodyStatistics(system.services, period);
+        process.stdout.write(options.json ? `${JSON.stringify(bodyStatisticsJson(period, bodies), null, 2)}\n` : bodyStatisticsTable(period, bodies));
+      });
+    });
+}
+
+/** Exactly the keys promised to scripts, in this order. */
+export function bodyStatisticsJson(period: { from: string; to: string }, bodies: readonly BodyFigures[]) {
+  const rateJson = (r: Rate) => ({ numerator: r.numerator, denominator: r.denominator, value: r.value });
+  return {
+    from: period.from,
+    to: period.to,
+    bodies: bodies.map((b) => ({
+      code: b.code,
+      received: b.received,
+      decisions: b.decisions,
+      investigations: b.investigations,
+      upheld: b.upheld,
+      upheld_rate: rateJson(b.upheld_rate),
+      remedied_by_body: rateJson(b.remedied_by_body),
+      compliance: rateJson(b.compliance),
+    })),
+  };
+}
+
+/** A rate as "75.0% (3/4)", or "–" with nothing to divide by. */
+export function formatRate(r: Rate): string {
+  return r.value === null ? '–' : `${decimal(r.value * 100)}% (${whole(r.numerator)}/${whole(r.denominator)})`;
+}
+
+/** An aligned, plain-text table, one body a row; bodies with nothing in the period are left out and counted. */
+export function bodyStatisticsTable(period: { from: string; to: string }, bodies: readonly BodyFigures[]): string {
+  const header = ['Body', 'Received', 'Decisions', 'Investigations', 'Upheld', 'Upheld rate', 'Remedied by body', 'Compliance'];
+  const active = bodies.filter((b) => b.received > 0 || b.decisions > 0 || b.compliance.denominator > 0);
+  const rows = active.map((b) => [
+    b.code, whole(b.received), whole(b.decisions), whole(b.investigations), whole(b.upheld),
+    formatRate(b.upheld_rate), formatRate(b.remedied_by_body), formatRate(b.compliance),
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const render = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  return [
+    `Body statistics, ${period.from} to ${period.to}`,
+    '',
+    render(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(render),
+    '',
+    `${active.length} bodies with cases or remedies in the period; ${bodies.length - active.length} without. – : nothing to divide by (no investigations, nothing upheld, no remedy settled).`,
+    '',
+  ].join('\n');
 }
 
 type Line = Pick<ReportLine, 'id' | 'description' | 'measure' | 'numerator' | 'denominator' | 'value' | 'target' | 'comparison' | 'met' | 'rag'> &
