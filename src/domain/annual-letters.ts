@@ -1,4 +1,7 @@
+import { planYearName, SMALL_NUMBERS, type Rate } from './body-statistics.ts';
 import { formatLondonDate, type IsoDate } from './london-time.ts';
+
+export { planYearName, planYearPeriod, rate, SMALL_NUMBERS, type Rate } from './body-statistics.ts';
 
 /**
  * The annual review letter each council gets for a plan year: what it says, worked out from the
@@ -9,13 +12,6 @@ import { formatLondonDate, type IsoDate } from './london-time.ts';
  * Honest wording: a rate over no cases is "no investigations" (never 0% or NaN); a rate over fewer
  * than SMALL_NUMBERS cases carries a caution and is not compared with other councils.
  */
-
-/** A share with its parts; `value` is numerator / denominator, or null when the denominator is 0. */
-export interface Rate {
-  numerator: number;
-  denominator: number;
-  value: number | null;
-}
 
 /** One council's figures for a period, as defined in issue 5 and computed by body-statistics. */
 export interface CouncilFigures {
@@ -58,9 +54,6 @@ export interface LetterFigures {
   remedies: AgreedRemedies;
 }
 
-/** A rate over fewer cases than this is shown with a caution and not compared. */
-export const SMALL_NUMBERS = 10;
-
 /** The longest statement the Ombudsman can write on a letter: it is meant to be short. */
 export const STATEMENT_MAX_LENGTH = 3_000;
 
@@ -73,33 +66,7 @@ export const DEFAULT_STATEMENT =
   'how councils respond. I am grateful for the improvements councils have agreed to make as a result of our work.';
 
 // ---------------------------------------------------------------------------------------------
-// Plan years
-
-/** 1 April to 31 March of the plan year named by its first year. */
-export function planYearPeriod(planYear: number): { from: IsoDate; to: IsoDate } {
-  return { from: `${String(planYear).padStart(4, '0')}-04-01`, to: `${String(planYear + 1).padStart(4, '0')}-03-31` };
-}
-
-/** "2017-18" for plan year 2017. */
-export function planYearName(planYear: number): string {
-  return `${planYear}-${String((planYear + 1) % 100).padStart(2, '0')}`;
-}
-
-/** A plan year typed or taken from a URL ("2017" or "2017-18"), or undefined when it is not one. */
-export function parsePlanYear(text: string): number | undefined {
-  const match = /^(\d{4})(?:-(\d{2}))?$/.exec(text.trim());
-  if (!match) return undefined;
-  const year = Number(match[1]);
-  if (match[2] !== undefined && Number(match[2]) !== (year + 1) % 100) return undefined;
-  return year >= 2000 && year <= 2100 ? year : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Numbers in words
-
-export function rate(numerator: number, denominator: number): Rate {
-  return { numerator, denominator, value: denominator > 0 ? numerator / denominator : null };
-}
 
 /** A rate as a whole percentage, halves rounded up ("67%"); undefined when there is nothing to divide. */
 export function percentage(r: Rate): string | undefined {
@@ -131,24 +98,6 @@ export function comparedWith(mine: Rate, theirs: Rate): 'higher than' | 'lower t
 // ---------------------------------------------------------------------------------------------
 // Groups of councils
 
-type RateKey = 'upheld_rate' | 'remedied_by_body' | 'compliance';
-
-/** Adds councils' figures up: counts are totals, rates are pooled (all numerators over all denominators). */
-export function groupFigures(councils: readonly CouncilFigures[]): GroupFigures {
-  const sum = (pick: (c: CouncilFigures) => number) => councils.reduce((total, c) => total + pick(c), 0);
-  const pooled = (key: RateKey) => rate(sum((c) => c[key].numerator), sum((c) => c[key].denominator));
-  return {
-    councils: councils.length,
-    received: sum((c) => c.received),
-    decisions: sum((c) => c.decisions),
-    investigations: sum((c) => c.investigations),
-    upheld: sum((c) => c.upheld),
-    upheld_rate: pooled('upheld_rate'),
-    remedied_by_body: pooled('remedied_by_body'),
-    compliance: pooled('compliance'),
-  };
-}
-
 /** A count per council in a group, to one decimal place ("12.3"); "0" for an empty group. */
 export function averagePerCouncil(total: number, councils: number): string {
   if (councils <= 0) return '0';
@@ -171,9 +120,6 @@ export function similarCouncilsName(councilType: string | null): string {
 
 // ---------------------------------------------------------------------------------------------
 // Remedies
-
-/** Remedies that change how a council works for everyone: what they are is published. */
-export const serviceImprovementKinds: readonly string[] = ['service-improvement', 'procedure-review', 'training'];
 
 const remedyKindPlurals: Record<string, [string, string]> = {
   apology: ['apology', 'apologies'],
