@@ -247,3 +247,17 @@ export function redact(text: string, identifiers: readonly Identifier[]): string
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** The text cut into plain pieces and flagged pieces, so a page can show each finding in place. */
+export function markIdentifiers(text: string, identifiers: readonly Identifier[]): { text: string; identifier?: Identifier }[] {
+  const pieces: { text: string; identifier?: Identifier }[] = [];
+  let cursor = 0;
+  for (const identifier of [...identifiers].sort((a, b) => a.start - b.start)) {
+    if (identifier.start < cursor) continue;
+    if (identifier.start > cursor) pieces.push({ text: text.slice(cursor, identifier.start) });
+    pieces.push({ text: text.slice(identifier.start, identifier.end), identifier });
+    cursor = identifier.end;
+  }
+  if (cursor < text.length) pieces.push({ text: text.slice(cursor) });
+  return pieces;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addressParts, findIdentifiers, nameParts, phoneDigits, redact, type CasePerson } from '../../src/domain/anonymisation.ts';
+import { addressParts, findIdentifiers, markIdentifiers, nameParts, phoneDigits, redact, type CasePerson } from '../../src/domain/anonymisation.ts';
 
 const complainant: CasePerson = {
   role: 'the complainant',
@@ -156,5 +156,16 @@ describe('properties', () => {
         expect(findIdentifiers(redacted, [person])).toEqual([]);
       }),
     );
+  });
+});
+
+describe('marking findings in place', () => {
+  it('cuts the text into plain and flagged pieces that join up to the whole', () => {
+    const text = 'Mrs Smith rang 07700 900123 twice.';
+    const pieces = markIdentifiers(text, findIdentifiers(text, [complainant]));
+    expect(pieces.map((p) => [p.text, p.identifier?.kind])).toEqual([
+      ['Mrs ', undefined], ['Smith', 'name'], [' rang ', undefined], ['07700 900123', 'phone'], [' twice.', undefined],
+    ]);
+    expect(markIdentifiers('', [])).toEqual([]);
   });
 });

@@ -11,7 +11,14 @@ export const reviewEventKinds = ['publication-drafted', 'publication-submitted',
 export type ReviewEventKind = (typeof reviewEventKinds)[number];
 
 export async function findPublication(db: Db, caseId: number) {
-  return db.selectFrom('published_decisions').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+  return db
+    .selectFrom('published_decisions as pd')
+    .leftJoin('staff_users as drafter', 'drafter.id', 'pd.drafted_by')
+    .leftJoin('staff_users as approver', 'approver.id', 'pd.approved_by')
+    .selectAll('pd')
+    .select(['drafter.display_name as drafter_name', 'approver.display_name as approver_name'])
+    .where('pd.case_id', '=', caseId)
+    .executeTakeFirst();
 }
 export type PublicationRow = NonNullable<Awaited<ReturnType<typeof findPublication>>>;
 
