@@ -42,7 +42,7 @@ import type { Period } from '../src/domain/service-standards.ts';
 import { CalendarHolder } from '../src/services/bank-holidays.ts';
 import { fixedClock } from '../src/services/clock.ts';
 import { serviceStandardsReport, type ReportDeps, type ReportLine, type ServiceStandardsReport } from '../src/services/service-standards-report.ts';
-import { DEFAULT_CASES, DEFAULT_SEED, NOW, existingHistory, generateHistory, historyMatches, prepareDatabase } from './generate-history.ts';
+import { DEFAULT_CASES, DEFAULT_SEED, NOW, existingHistory, generateHistory, historyMatches, prepareDatabase, resetToGenerated } from './generate-history.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PLAIN_SQL = path.join(here, 'plain-sql', 'service-standards-year.sql');
@@ -322,18 +322,23 @@ async function main(): Promise<void> {
   let deps1: DatabaseHandle | undefined;
   try {
     log('migrating; loading bank holidays and the calendar table');
-    await prepareDatabase(databaseUrl);
-
     let generated: Awaited<ReturnType<typeof generateHistory>> | null = null;
-    if (opts.reuse && (await historyMatches(databaseUrl, { cases: opts.cases, seed: opts.seed }))) {
-      log(`reusing the ${fmt(opts.cases)} cases already generated; analyze`);
-      await run('psql', ['-X', '-q', '-c', 'analyze', databaseUrl]);
-    } else {
-      const found = await existingHistory(databaseUrl);
-      if (opts.reuse && found) log(`the database holds ${fmt(found.rows)} generated cases (seed ${found.seed}): generating again`);
-      log(`generating the history (${fmt(opts.cases)} cases)`);
-      generated = await generateHistory(databaseUrl, { cases: opts.cases, seed: opts.seed, onProgress: (m) => log(`  ${m}`) });
-      log(`generated in ${generated.seconds.toFixed(1)}s (analyzed)`);
+    const loader = openDatabase({ databaseUrl, poolSize: 3 });
+    try {
+      await prepareDatabase(loader);
+      if (opts.reuse && (await historyMatches(loader, { cases: opts.cases, seed: opts.seed }))) {
+        log(`reusing the ${fmt(opts.cases)} cases already generated; analyze`);
+        await resetToGenerated(loader);
+        await run('psql', ['-X', '-q', '-c', 'analyze', databaseUrl]);
+      } else {
+        const found = await existingHistory(loader);
+        if (opts.reuse && found) log(`the database holds ${fmt(found.rows)} generated cases (seed ${found.seed}): generating again`);
+        log(`generating the history (${fmt(opts.cases)} cases)`);
+        generated = await generateHistory(loader, { cases: opts.cases, seed: opts.seed, referenceDir: process.env.REDRESS_REFERENCE_DIR });
+        log(`generated in ${generated.seconds.toFixed(1)}s (analyzed)`);
+      }
+    } finally {
+      await loader.close();
     }
 
     deps10 = openDatabase({ databaseUrl });
