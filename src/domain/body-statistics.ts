@@ -335,26 +335,38 @@ export interface GroupFigures {
   /** Per body in the group, for counts that grow with a body's size. */
   average_received: number | null;
   average_decisions: number | null;
+  average_investigations: number | null;
+  /** Received per 10,000 residents over the members whose population is known; null when none is. */
+  received_per_10000_residents: number | null;
+  /** Time to decision over all the members' decisions; set by the caller (quartiles cannot be pooled from the members' quartiles). */
+  time_to_decision: Quartiles | null;
 }
 
-export function groupFigures(members: readonly (BodyFigures & { remedies_by_kind?: RemediesByKind })[]): GroupFigures {
+export function groupFigures(members: readonly (BodyFigures & { remedies_by_kind?: RemediesByKind; population?: number | null })[], timeToDecision: Quartiles | null = null): GroupFigures {
   const sum = (pick: (f: BodyFigures) => number) => members.reduce((total, f) => total + pick(f), 0);
   const byKind = noRemedies();
   for (const m of members) for (const kind of remedyKinds.values) byKind[kind] += m.remedies_by_kind?.[kind] ?? 0;
   const received = sum((f) => f.received);
   const decisions = sum((f) => f.decisions);
+  const investigations = sum((f) => f.investigations);
+  const counted = members.filter((m) => m.population !== undefined && m.population !== null && m.population > 0);
+  const population = counted.reduce((total, m) => total + (m.population ?? 0), 0);
+  const average = (total: number) => (members.length === 0 ? null : total / members.length);
   return {
     bodies: members.length,
     received,
     decisions,
-    investigations: sum((f) => f.investigations),
+    investigations,
     upheld: sum((f) => f.upheld),
     upheld_rate: rate(sum((f) => f.upheld_rate.numerator), sum((f) => f.upheld_rate.denominator)),
     remedied_by_body: rate(sum((f) => f.remedied_by_body.numerator), sum((f) => f.remedied_by_body.denominator)),
     compliance: rate(sum((f) => f.compliance.numerator), sum((f) => f.compliance.denominator)),
     remedies_by_kind: byKind,
-    average_received: members.length === 0 ? null : received / members.length,
-    average_decisions: members.length === 0 ? null : decisions / members.length,
+    average_received: average(received),
+    average_decisions: average(decisions),
+    average_investigations: average(investigations),
+    received_per_10000_residents: perTenThousandResidents(counted.reduce((total, m) => total + m.received, 0), population),
+    time_to_decision: timeToDecision,
   };
 }
 

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../helpers/databases.ts';
 import {
   agreedServiceImprovements,
+  councilTimeToDecisionQuartiles,
   countRemediesByKind,
   timeToDecisionQuartiles,
 } from '../../src/data/repositories/body-statistics.ts';
@@ -10,12 +11,14 @@ import type { Db } from '../../src/data/repositories/cases.ts';
 import {
   computeBodyDetails,
   computeBodyFigures,
+  daysToDecision,
+  quartiles,
   planYearPeriod,
   type StatisticsBody,
   type StatisticsCase,
   type StatisticsRemedy,
 } from '../../src/domain/body-statistics.ts';
-import { addCalendarDays } from '../../src/domain/london-time.ts';
+import { addCalendarDays, londonDate } from '../../src/domain/london-time.ts';
 import type { Period } from '../../src/domain/service-standards.ts';
 import { remedyKinds } from '../../src/domain/vocabulary.ts';
 import { bodyStatistics } from '../../src/services/body-statistics.ts';
@@ -30,13 +33,14 @@ interface Dataset {
 }
 
 const CHUNK = 500;
+const councilTypeOf = (datasetId: number) => ['district', 'county', 'unitary'][datasetId % 3] as string;
 
 /** Inserts bodies, cases, their body links and remedies; the ids in the dataset are replaced by the database's. */
 async function insertDataset(db: Db, data: Dataset): Promise<Dataset> {
   const bodyId = new Map<number, number>();
   const bodies: StatisticsBody[] = [];
   for (const b of data.bodies) {
-    const row = await db.insertInto('bodies').values({ code: b.code, name: `Body ${b.code}`, kind: 'council', council_type: 'district' }).returning('id').executeTakeFirstOrThrow();
+    const row = await db.insertInto('bodies').values({ code: b.code, name: `Body ${b.code}`, kind: 'council', council_type: councilTypeOf(b.id) }).returning('id').executeTakeFirstOrThrow();
     bodyId.set(b.id, row.id);
     bodies.push({ id: row.id, code: b.code });
   }
@@ -139,6 +143,24 @@ describe.each(testEngines)('body statistics in SQL on %s', (engine) => {
       expect(byKind.get(body.id) ?? null, `remedies of ${body.code}`).toEqual(Object.values(expected?.remedies_by_kind ?? {}).some((n) => n > 0) ? expected?.remedies_by_kind : null);
       expect(times.get(body.id) ?? null, `time to decision of ${body.code}`).toEqual(expected?.time_to_decision ?? null);
     }
+    // Pooled over council types and England: every (case, council) pair's days.
+    const typeOfBody = new Map(data.bodies.map((b, i) => [b.id, councilTypeOf(i + 1)]));
+    const daysByType = new Map<string, number[]>();
+    const england: number[] = [];
+    for (const c of data.cases) {
+      if (!c.closedAt || c.outcome === 'incomplete-or-invalid') continue;
+      const closedOn = londonDate(c.closedAt);
+      if (closedOn < period.from || closedOn > period.to) continue;
+      for (const bodyId of new Set(c.bodyIds)) {
+        const days = daysToDecision(c) as number;
+        const type = typeOfBody.get(bodyId) as string;
+        daysByType.set(type, [...(daysByType.get(type) ?? []), days]);
+        england.push(days);
+      }
+    }
+    const pooled = await councilTimeToDecisionQuartiles(database.db, period);
+    expect(pooled.england, 'time to decision in England').toEqual(quartiles(england));
+    expect(Object.fromEntries(pooled.byCouncilType), 'time to decision by council type').toEqual(Object.fromEntries([...daysByType].map(([type, days]) => [type, quartiles(days)])));
   }
 
   it('agrees exactly with the pure definitions on random data, for plan years and arbitrary periods', async () => {

@@ -212,6 +212,9 @@ describe('comparisons', () => {
     expect(group.received).toBe(3);
     expect(group.average_received).toBe(1.5);
     expect(groupFigures([]).average_received).toBeNull();
+    // Per 10,000 residents over the bodies whose population is known: body 1's 2 cases over 100,000.
+    expect(groupFigures([{ ...body1!, population: 100_000 }, { ...body2!, population: null }]).received_per_10000_residents).toBe(0.2);
+    expect(groupFigures([body1!, body2!]).received_per_10000_residents).toBeNull();
   });
 
   it('works out complaints per 10,000 residents only when the population is known', () => {

@@ -160,6 +160,39 @@ export async function timeToDecisionQuartiles(db: Db, period: Period): Promise<M
   return byBody;
 }
 
+/**
+ * Time to decision over all councils of each council type, and over every council ("England"),
+ * as timeToDecisionQuartiles does for one body: a case about two councils counts for each.
+ */
+export async function councilTimeToDecisionQuartiles(db: Db, period: Period): Promise<{ byCouncilType: Map<string, Quartiles>; england: Quartiles | null }> {
+  const { start, end } = bounds(period);
+  const { rows } = await sql<{ council_type: string | null; everything: number; n: number; q: (number | string)[] }>`
+    select b.council_type, grouping(b.council_type) as everything, count(*) as n,
+           percentile_cont(array[0.25, 0.5, 0.75]::float8[]) within group (order by d.days) as q
+      from cases c
+      join case_bodies cb on cb.case_id = c.id
+      join bodies b on b.id = cb.body_id
+      cross join lateral (
+        select ((coalesce(c.decided_at, c.closed_at) at time zone 'Europe/London')::date
+                - (c.received_at at time zone 'Europe/London')::date) as days
+      ) d
+     where c.closed_at >= ${start} and c.closed_at < ${end}
+       and c.outcome is distinct from ${sql.lit(INCOMPLETE_OR_INVALID)}
+       and b.kind = 'council'
+     group by grouping sets ((b.council_type), ())`.execute(db);
+  const byCouncilType = new Map<string, Quartiles>();
+  let england: Quartiles | null = null;
+  for (const r of rows) {
+    // The grand total's row is there even over no cases.
+    if (num(r.n) === 0) continue;
+    const q = parseFloatArray(r.q);
+    const quartiles = { count: num(r.n), lowerQuartile: q[0] ?? 0, median: q[1] ?? 0, upperQuartile: q[2] ?? 0 };
+    if (Number(r.everything) === 1) england = quartiles;
+    else if (r.council_type !== null) byCouncilType.set(r.council_type, quartiles);
+  }
+  return { byCouncilType, england };
+}
+
 /** float8[] arrives as numbers from pg, possibly as the text '{1,2.5,3}' from PGlite. */
 function parseFloatArray(value: unknown): number[] {
   if (Array.isArray(value)) return value.map(Number);

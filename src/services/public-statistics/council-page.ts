@@ -164,5 +164,8 @@ function emptyGroup(): GroupFigures {
     remedies_by_kind: noRemedies(),
     average_received: null,
     average_decisions: null,
+    average_investigations: null,
+    received_per_10000_residents: null,
+    time_to_decision: null,
   };
 }

@@ -1,5 +1,6 @@
 import {
   agreedServiceImprovements,
+  councilTimeToDecisionQuartiles,
   countBodyFigures,
   countRemediesByKind,
   deleteCacheEntries,
@@ -134,11 +135,12 @@ function computeOnce(deps: StatisticsDeps, year: number): Promise<Date> {
 export async function computePlanYear(deps: StatisticsDeps, year: number): Promise<Date> {
   const period = planYearPeriod(year);
   const reader = readerOf(deps);
-  const [bodies, counts, byKind, times, improvements] = await Promise.all([
+  const [bodies, counts, byKind, times, groupTimes, improvements] = await Promise.all([
     listBodiesForComparison(reader),
     countBodyFigures(reader, period),
     countRemediesByKind(reader, period),
     timeToDecisionQuartiles(reader, period),
+    councilTimeToDecisionQuartiles(reader, period),
     agreedServiceImprovements(reader, period),
   ]);
   const rows: BodyYearRow[] = [...bodies]
@@ -156,9 +158,9 @@ export async function computePlanYear(deps: StatisticsDeps, year: number): Promi
   const councils = rows.filter((r) => r.kind === 'council');
   const councilTypes: Record<string, GroupFigures> = {};
   for (const type of new Set(councils.map((r) => r.council_type).filter((t): t is string => t !== null))) {
-    councilTypes[type] = groupFigures(councils.filter((r) => r.council_type === type));
+    councilTypes[type] = groupFigures(councils.filter((r) => r.council_type === type), groupTimes.byCouncilType.get(type) ?? null);
   }
-  const comparisons: YearComparisons = { planYear: year, period, councilTypes, england: groupFigures(councils) };
+  const comparisons: YearComparisons = { planYear: year, period, councilTypes, england: groupFigures(councils, groupTimes.england) };
   const idOf = new Map(bodies.map((b) => [b.code, b.id]));
   const entries: { key: string; payload: unknown }[] = [];
   const allImprovements: PublishedImprovementRow[] = [];
