@@ -1,0 +1,81 @@
+import { findBodyByCode } from '../../data/repositories/bodies.ts';
+import { watchListCountsByBody, watchListRows, type WatchListRow } from '../../data/repositories/remedies.ts';
+import { addCalendarDays, londonDate, londonMidnight, type IsoDate } from '../../domain/london-time.ts';
+import { daysOverdue, isPastDelayedDueDate, publicDescription, watchListWindow } from '../../domain/remedies.ts';
+import { remedyKinds } from '../../domain/vocabulary.ts';
+import { notFound } from '../errors.ts';
+import { readerOf, type ServiceDeps } from '../deps.ts';
+
+/** How many remedies the all-bodies list and feed show: the most recently due. */
+export const ALL_BODIES_LATEST = 100;
+
+/** One remedy on the public watch-list: facts only, never the case, the people or a personal remedy's wording. */
+export interface WatchListEntry {
+  /** Stable for the feed: the remedy's own id says nothing about the case. */
+  id: number;
+  kind: string;
+  kindLabel: string;
+  dueOn: IsoDate;
+  daysOverdue: number;
+  delayed: boolean;
+  delayedDueOn: IsoDate | null;
+  pastDelayedDueDate: boolean;
+  /** A service improvement's wording, published; null for every other kind. */
+  improvement: string | null;
+  bodyCode: string;
+  bodyName: string;
+  /** When the entry last changed: the day it fell overdue, or when it became delayed. */
+  updatedAt: Date;
+}
+
+function entryOf(row: WatchListRow, today: IsoDate): WatchListEntry {
+  const remedy = { dueOn: row.due_on, status: 'pending', delayedDueOn: row.delayed_due_on };
+  const overdueSince = londonMidnight(addCalendarDays(row.due_on, 1));
+  return {
+    id: row.id,
+    kind: row.kind,
+    kindLabel: remedyKinds.label(row.kind),
+    dueOn: row.due_on,
+    daysOverdue: daysOverdue(remedy, today),
+    delayed: row.delayed_at !== null,
+    delayedDueOn: row.delayed_due_on,
+    pastDelayedDueDate: isPastDelayedDueDate(remedy, today),
+    improvement: publicDescription(row.kind, row.improvement_text),
+    bodyCode: row.body_code,
+    bodyName: row.body_name,
+    updatedAt: row.delayed_at && row.delayed_at > overdueSince ? row.delayed_at : overdueSince,
+  };
+}
+
+/** The latest change among the entries (for the feed's date); the start of today when there are none. */
+function latestChange(entries: readonly WatchListEntry[], today: IsoDate): Date {
+  return entries.reduce((latest, e) => (e.updatedAt > latest ? e.updatedAt : latest), entries.length ? new Date(0) : londonMidnight(today));
+}
+
+/** A body's watch-list: its remedies outstanding after their due date, within the window, most recently due first. */
+export async function bodyWatchList(deps: ServiceDeps, code: string) {
+  const db = readerOf(deps);
+  const body = await findBodyByCode(db, code.trim().toUpperCase());
+  if (!body) throw notFound('Council');
+  const today = londonDate(deps.clock.now());
+  const window = watchListWindow(today);
+  const entries = (await watchListRows(db, { ...window, bodyId: body.id })).map((row) => entryOf(row, today));
+  return { body, today, window, entries, delayed: entries.filter((e) => e.delayed).length, updatedAt: latestChange(entries, today) };
+}
+
+/** Every body's count, and the most recently due remedies across all bodies. */
+export async function allBodiesWatchList(deps: ServiceDeps) {
+  const db = readerOf(deps);
+  const today = londonDate(deps.clock.now());
+  const window = watchListWindow(today);
+  const [counts, rows] = await Promise.all([watchListCountsByBody(db, window), watchListRows(db, { ...window, limit: ALL_BODIES_LATEST })]);
+  const entries = rows.map((row) => entryOf(row, today));
+  return {
+    today,
+    window,
+    bodies: counts,
+    total: counts.reduce((sum, b) => sum + Number(b.overdue), 0),
+    entries,
+    updatedAt: latestChange(entries, today),
+  };
+}
