@@ -4,7 +4,7 @@ import { appendRemedyEvent, claimReminder, findRemedyWithCase, linkOfficersForRe
 import type { Actor } from '../../domain/case-lifecycle.ts';
 import { addCalendarDays, formatLondonDate, isValidIsoDate, londonDate, type IsoDate } from '../../domain/london-time.ts';
 import { addCalendarMonths, DELAYED_AFTER_MONTHS, defaultDelayedDueOn, delayedDueDateRoles, shouldBecomeDelayed } from '../../domain/remedies.ts';
-import { forbidden, illegal, invalid, notFound } from '../errors.ts';
+import { forbidden, illegal, notFound } from '../errors.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { parseOrThrow } from '../validation.ts';
 import { emailLinkOfficers } from './link-officer-messages.ts';
@@ -51,22 +51,24 @@ export async function markDelayedRemedies(deps: Pick<ServiceDeps, 'db' | 'calend
   return delayed;
 }
 
-export const delayedDueDateSchema = z.object({
-  dueOn: z.string().refine(isValidIsoDate, 'Enter the new due date as a real date'),
-  reason: z.string().trim().min(1, 'Explain why the due date is changing').max(5_000, 'The reason must be 5,000 characters or fewer'),
-});
+/** The form's rules; `today` because the new date must be in the future. */
+export function delayedDueDateSchema(today: IsoDate) {
+  return z.object({
+    dueOn: z.string().refine(isValidIsoDate, 'Enter the new due date as a real date').refine((date) => date > today, 'The new due date must be in the future'),
+    reason: z.string().trim().min(1, 'Explain why the due date is changing').max(5_000, 'The reason must be 5,000 characters or fewer'),
+  });
+}
+export type DelayedDueDateInput = z.input<ReturnType<typeof delayedDueDateSchema>>;
 
 /**
  * A manager sets a delayed remedy's own due date (it starts DELAYED_REMEDY_MONTHS_TO_COMPLY after
  * the remedy became delayed). Recorded on the case timeline with the reason.
  */
-export async function setDelayedRemedyDueDate(deps: ServiceDeps, remedyId: number, actor: Actor, raw: z.input<typeof delayedDueDateSchema>): Promise<{ reference: string; dueOn: IsoDate }> {
+export async function setDelayedRemedyDueDate(deps: ServiceDeps, remedyId: number, actor: Actor, raw: DelayedDueDateInput): Promise<{ reference: string; dueOn: IsoDate }> {
   if (!delayedDueDateRoles.some((role) => actor.roles.includes(role))) throw forbidden('Only a team manager or the Ombudsman can set a delayed remedy’s due date');
   const found = await findRemedyWithCase(deps.db, remedyId);
   if (!found) throw notFound('Remedy');
-  const input = parseOrThrow(delayedDueDateSchema, raw);
-  const today = londonDate(deps.clock.now());
-  if (input.dueOn <= today) throw invalid({ dueOn: 'The new due date must be in the future' });
+  const input = parseOrThrow(delayedDueDateSchema(londonDate(deps.clock.now())), raw);
   return deps.db.transaction().execute(async (trx) => {
     const now = deps.clock.now();
     const caseRow = await lockCaseByReference(trx, found.reference);
