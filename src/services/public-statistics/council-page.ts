@@ -33,6 +33,9 @@ export interface CouncilPageYear {
   /** False while the plan year is still running. */
   year_complete: boolean;
   figures: BodyYearFigures;
+  /** The same year's councils of the same type, and every council, taken together. */
+  similar_bodies: GroupFigures | null;
+  england: GroupFigures | null;
 }
 
 /**
@@ -104,7 +107,7 @@ export async function councilPage(deps: StatisticsDeps, code: string, planYear?:
   const stamps = await ensurePlanYears(deps, years);
   const [entries, comparisons, letter] = await Promise.all([
     bodyYearEntries(deps, body.code, years),
-    planYearComparisons(deps, [year]),
+    planYearComparisons(deps, years),
     publishedLetterExists(deps.db, body.id, year),
   ]);
   const current = planYearOf(now);
@@ -115,12 +118,16 @@ export async function councilPage(deps: StatisticsDeps, code: string, planYear?:
   });
   const yearFigures = entries.get(year)?.figures ?? empty();
   const firstWithData = Math.min(...[...entries.keys()], year);
+  const similarIn = (y: number) => (body.council_type !== null ? comparisons.get(y)?.councilTypes[body.council_type] : undefined);
   const trend: CouncilPageYear[] = [];
   for (let y = firstWithData; y <= current; y++) {
-    trend.push({ plan_year: y, plan_year_name: planYearName(y), year_complete: y < current, figures: entries.get(y)?.figures ?? empty() });
+    trend.push({
+      plan_year: y, plan_year_name: planYearName(y), year_complete: y < current, figures: entries.get(y)?.figures ?? empty(),
+      similar_bodies: similarIn(y) ?? null, england: comparisons.get(y)?.england ?? null,
+    });
   }
   const comparison = comparisons.get(year);
-  const similar = body.council_type !== null ? comparison?.councilTypes[body.council_type] : undefined;
+  const similar = similarIn(year);
   const period = planYearPeriod(year);
   return {
     body: {
