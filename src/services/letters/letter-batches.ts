@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { planYearName, STATEMENT_MAX_LENGTH } from '../../domain/annual-letters.ts';
 import {
-  batchFailedCodes, councilsAfter, countCouncils, findLetterBatch, insertLetterBatch, letterChunkQueued, lockLetterBatch, lockLetterYear,
+  batchFailedCodes, councilsAfter, countCouncils, findLetterBatch, insertLetterBatch, latestLetterBatch, letterChunkQueued, lockLetterBatch, lockLetterYear,
   recordBatchProgress, recordChunkFailures, runningLetterBatch, type LetterBatchRow,
 } from '../../data/repositories/annual-letters.ts';
 import { planYearOf } from '../../domain/body-statistics.ts';
@@ -151,4 +151,12 @@ export async function letterBatchProgress(deps: ServiceDeps, actor: LetterActor,
   const batch = await findLetterBatch(deps.db, batchId);
   if (!batch) throw notFound('Batch');
   return progressOf(batch, batch.failed > 0 ? await batchFailedCodes(deps.db, GENERATE_LETTERS, batchId) : []);
+}
+
+/** The year's most recent batch, if there has been one. */
+export async function latestLetterBatchProgress(deps: ServiceDeps, actor: LetterActor, planYear: number): Promise<BatchProgress | null> {
+  requireLetterRole(actor);
+  const batch = await latestLetterBatch(deps.db, planYear);
+  if (!batch) return null;
+  return progressOf(batch, batch.failed > 0 ? await batchFailedCodes(deps.db, GENERATE_LETTERS, batch.id) : []);
 }
