@@ -39,7 +39,8 @@ export function boundariesSummary(result: ImportBoundariesResult): string {
     `Imported boundaries from ${result.source}: ${result.features} read, ${result.matched} matched to a council, ${result.unmatched.length} unmatched; ` +
       `${result.inserted} new, ${result.updated} updated, ${result.unchanged} unchanged.`,
   ];
-  if (result.unmatched.length > 0) {
+  if (result.councilsKnown === 0) lines.push('There are no councils to join the boundaries to: run `npx redress import bodies` first.');
+  else if (result.unmatched.length > 0) {
     lines.push('Boundaries not joined to any council:');
     for (const u of result.unmatched.slice(0, LISTED)) lines.push(`  feature ${u.position} "${u.name}": ${u.reason}`);
     if (result.unmatched.length > LISTED) lines.push(`  and ${result.unmatched.length - LISTED} more`);

@@ -60,7 +60,7 @@ describe.each(testEngines)('importBoundaries on %s', (engine) => {
   it('joins boundaries to councils by name, stores them, and lists what it could not join', async () => {
     const progress: string[] = [];
     const result = await importBoundaries({ db: database.db, file: FIXTURE, now: NOW, onProgress: (m) => progress.push(m) });
-    expect(result).toMatchObject({ source: FIXTURE, features: 6, matched: 5, inserted: 5, updated: 0, unchanged: 0, councilsWithoutBoundary: [] });
+    expect(result).toMatchObject({ source: FIXTURE, features: 6, matched: 5, inserted: 5, updated: 0, unchanged: 0, councilsWithoutBoundary: [], councilsKnown: 5 });
     expect(result.unmatched).toEqual([{ position: 6, name: 'Nowhere Heath', reason: 'no council of this name' }]);
     expect(progress[0]).toBe(`Reading council boundaries from ${FIXTURE}`);
     const stored = await listBoundaries(database.db);
@@ -102,6 +102,17 @@ describe.each(testEngines)('importBoundaries on %s', (engine) => {
     const result = await importBoundaries({ db: database.db, file: writeJson('coded.geojson', coded), now: NOW });
     expect(result.matched).toBe(1);
     expect(result.unmatched).toEqual([{ position: 2, name: 'Mockford', reason: 'Borough of Mockford Council already has the boundary named "Some Other Name" (feature 1)' }]);
+  });
+
+  it('says to import the councils first when there are none', async () => {
+    const empty = await createTestDatabase(engine);
+    try {
+      const result = await importBoundaries({ db: empty.db, file: FIXTURE, now: NOW });
+      expect(result).toMatchObject({ matched: 0, councilsKnown: 0 });
+      expect(boundariesSummary(result)).toContain('There are no councils to join the boundaries to: run `npx redress import bodies` first.');
+    } finally {
+      await empty.dispose();
+    }
   });
 
   it('reads the reference folder’s copy when given no file', async () => {

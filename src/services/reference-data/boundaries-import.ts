@@ -52,6 +52,8 @@ export interface ImportBoundariesResult extends UpsertCounts {
   unmatched: UnmatchedFeature[];
   /** Councils that could have a boundary of their own but got none from this file. */
   councilsWithoutBoundary: BoundaryCandidate[];
+  /** How many councils there were to join to: none means the councils have not been imported yet. */
+  councilsKnown: number;
 }
 
 export interface ImportBoundariesOptions {
@@ -104,7 +106,7 @@ export async function importBoundaries(options: ImportBoundariesOptions): Promis
     ? await upsertBoundaries(options.db, boundaries, source, options.now)
     : await options.db.transaction().execute((trx) => upsertBoundaries(trx, boundaries, source, options.now));
   const councilsWithoutBoundary = councils.filter((c) => !chosen.has(c.id));
-  return { source, features: features.length, matched: boundaries.length, unmatched, councilsWithoutBoundary, ...counts };
+  return { source, features: features.length, matched: boundaries.length, unmatched, councilsWithoutBoundary, councilsKnown: councils.length, ...counts };
 }
 
 function chooseSource(options: ImportBoundariesOptions): string {

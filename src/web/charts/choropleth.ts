@@ -168,7 +168,7 @@ export function mapPatternDefs(size = 6): string {
   const hatch = (id: string, background: string, ink: string, cross: boolean) =>
     `<pattern id="${id}" width="${size}" height="${size}" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
     `<rect width="${size}" height="${size}" fill="${background}"/>` +
-    `<line x1="0" y1="0" x2="0" y2="${size}" stroke="${ink}" stroke-width="${size / 3}"/>` +
+    `<line x1="0" y1="0" x2="0" y2="${size}" stroke="${ink}" stroke-width="${size / 5}"/>` +
     (cross ? `<line x1="0" y1="0" x2="${size}" y2="0" stroke="${ink}" stroke-width="${size / 6}"/>` : '') +
     '</pattern>';
   return [
