@@ -1,33 +1,35 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { earliestActivity } from '../../data/repositories/body-statistics.ts';
+import type { FastifyInstance } from 'fastify';
 import { boundariesVersion, listBoundaries, listMapCouncils, type MapCouncil } from '../../data/repositories/boundaries.ts';
-import { latestCompletePlanYear, parsePlanYear, planYearName, planYearOf, planYearPeriod, SMALL_NUMBERS, type BodyFigures } from '../../domain/body-statistics.ts';
-import { londonDate } from '../../domain/london-time.ts';
+import { latestCompletePlanYear, parsePlanYear, planYearName, planYearOf, SMALL_NUMBERS, type BodyFigures } from '../../domain/body-statistics.ts';
 import { mapModel, type MapModel } from '../../domain/map-areas.ts';
 import {
   BAND_COLOURS, mapMeasures, mapTiers, measureExplanations, measureLabels, tierLabels, type MapMeasure, type MapTier,
 } from '../../domain/map-measures.ts';
-import { bodyStatistics } from '../../services/body-statistics.ts';
+import { availablePlanYears, planYearTable, type StatisticsDeps } from '../../services/body-statistics.ts';
 import { readerOf, type ServiceDeps } from '../../services/deps.ts';
 import { BOUNDARIES_ATTRIBUTION } from '../../services/reference-data/boundaries-import.ts';
 import type { AppDeps } from '../app.ts';
-import { choroplethSvg, fillOf, prepareMap, type PreparedMap } from '../charts/choropleth.ts';
+import { choroplethSvg, fillOf, prepareMap, type ChoroplethArea, type PreparedMap } from '../charts/choropleth.ts';
+import { cacheFor, LONG_MAX_AGE, publicHttpCaching, SHORT_MAX_AGE } from './http-cache.ts';
 
 export const mapPath = '/map';
 /** The council's public page for a plan year (served by council-routes). */
 const councilHref = (code: string, year: number) => `/councils/${encodeURIComponent(code)}?year=${year}`;
 
-/** Where the figures come from; tests and benchmarks may pass their own. */
-export type LoadFigures = (deps: Pick<ServiceDeps, 'db' | 'readDb'>, period: { from: string; to: string }) => Promise<BodyFigures[]>;
+/**
+ * Every body's figures for a plan year. By default the cached plan-year table the council pages and
+ * open data use (so the map always agrees with them); tests and benchmarks may pass their own.
+ */
+export type LoadFigures = (deps: StatisticsDeps, year: number) => Promise<BodyFigures[]>;
 
 export interface MapRouteOptions {
   loadFigures?: LoadFigures;
 }
 
-/** Browsers and shared caches may keep the page this long before asking again (with its ETag). */
-const MAX_AGE_SECONDS = 300;
-/** Drawn maps kept in memory, by what they show; each is about 100 kB for England's 296 districts. */
+const cachedPlanYearFigures: LoadFigures = async (deps, year) => (await planYearTable(deps, year)).rows;
+
+/** Drawn maps kept in memory, by what they show; each is about 110 kB for England's 296 districts. */
 const DRAWN_MAPS_KEPT = 24;
 
 interface MapQuery {
@@ -38,31 +40,32 @@ interface MapQuery {
 
 /**
  * `/map`: England's councils shaded by a measure for a plan year, with a legend and the same values
- * in a table. The projected drawing is made once per set of boundaries (not per request), each
- * drawn map is kept by its ETag, and a browser that has the page gets 304 Not Modified.
+ * in a table. The projected drawing is made once per set of boundaries (not per request) and each
+ * drawn map is kept by what it shows; the page carries an ETag and Cache-Control, and a browser
+ * that has it gets 304 Not Modified (http-cache.ts).
  */
 export function mapRoutes(deps: AppDeps, options: MapRouteOptions = {}) {
-  const loadFigures = options.loadFigures ?? bodyStatistics;
+  const loadFigures = options.loadFigures ?? cachedPlanYearFigures;
   const drawing = new DrawingCache();
   const drawnMaps = new Map<string, string>();
 
   return async (app: FastifyInstance) => {
+    publicHttpCaching(app);
+
     app.get(mapPath, async (request, reply) => {
       const services = deps.services;
       const db = readerOf(services);
-      const raw = request.query as Record<string, unknown>;
-      const today = londonDate(services.clock.now());
-      const currentYear = planYearOf(today);
-      const earliest = await earliestActivity(db);
-      const firstYear = Math.min(earliest ? planYearOf(earliest) : currentYear, currentYear);
-      const years = Array.from({ length: currentYear - firstYear + 1 }, (_, i) => currentYear - i);
-      const defaultYear = Math.max(firstYear, latestCompletePlanYear(today));
-      const parsed = parseMapQuery(raw, { firstYear, lastYear: currentYear, defaultYear });
+      const now = services.clock.now();
+      const currentYear = planYearOf(now);
+      const years = await availablePlanYears(services);
+      const parsed = parseMapQuery(request.query as Record<string, unknown>, {
+        firstYear: Math.min(...years), lastYear: currentYear, defaultYear: latestCompletePlanYear(now),
+      });
       // The selects show what was asked for, even when it was not one of the choices.
       const chosen = 'query' in parsed ? { ...parsed.query, year: String(parsed.query.year) } : parsed.values;
-      const itemsOf = (options: { value: string; text: string }[], value: string) => {
-        const known = options.some((o) => o.value === value);
-        return [...(known || !value ? [] : [{ value, text: value }]), ...options].map((o) => ({ ...o, selected: o.value === value }));
+      const itemsOf = (choices: { value: string; text: string }[], value: string) => {
+        const known = choices.some((o) => o.value === value);
+        return [...(known || !value ? [] : [{ value, text: value }]), ...choices].map((o) => ({ ...o, selected: o.value === value }));
       };
       const common = {
         title: 'Map of councils',
@@ -74,25 +77,29 @@ export function mapRoutes(deps: AppDeps, options: MapRouteOptions = {}) {
       if ('errors' in parsed) return reply.code(400).render('public/map.njk', { ...common, errors: parsed.errors });
       const { measure, tier, year } = parsed.query;
 
-      const [version, councils, figures] = await Promise.all([boundariesVersion(db), listMapCouncils(db), loadFigures(services, planYearPeriod(year))]);
-      const etag = `W/"${fingerprint([version, measure, tier, year, currentYear, councils, figures])}"`;
-      if (notModified(request, reply, etag)) return reply;
-
-      const figuresByCode = new Map(figures.map((f) => [f.code, f]));
-      const model = mapModel(councils.map(toInput), figuresByCode, measure, tier);
+      const [version, councils, figures] = await Promise.all([boundariesVersion(db), listMapCouncils(db), loadFigures(services, year)]);
+      const model = mapModel(councils.map(toInput), new Map(figures.map((f) => [f.code, f])), measure, tier);
       const london = councils.filter((c) => c.councilType === 'london-borough').map((c) => c.code);
       const map = await drawing.get(`${version}|${fingerprint(london)}`, () => loadDrawing(db, london));
       const heading = `${measureLabels[measure]}, ${planYearName(year)}`;
-      let svg = drawnMaps.get(etag);
-      if (svg === undefined && map) {
-        svg = drawMap(map, model, { measure, year, heading });
-        remember(drawnMaps, etag, svg);
+      let svg: string | undefined;
+      if (map) {
+        const areas = areasOf(model, year);
+        const key = fingerprint([version, london, heading, areas]);
+        svg = drawnMaps.get(key);
+        if (svg === undefined) {
+          svg = choroplethSvg(map, areas, {
+            title: `Map of England's councils: ${heading}`,
+            description: 'Each council is shaded by its value and links to its page. The table below the map gives the same values.',
+          });
+          remember(drawnMaps, key, svg);
+        }
       }
-      return reply.render('public/map.njk', {
+      return cacheFor(reply, year < currentYear ? LONG_MAX_AGE : SHORT_MAX_AGE).render('public/map.njk', {
         ...common,
         title: `Map of councils: ${heading}`,
         heading,
-        measure, tier, year,
+        measure,
         explanation: measureExplanations[measure],
         tierLabel: tierLabels[tier],
         partYear: year === currentYear,
@@ -139,19 +146,15 @@ async function loadDrawing(db: ServiceDeps['db'], london: readonly string[]): Pr
   return prepareMap(boundaries, { width: 800, minArea: 1.5, inset: { codes: london, label: 'London', width: 240 } });
 }
 
-function drawMap(map: PreparedMap, model: MapModel, context: { measure: MapMeasure; year: number; heading: string }): string {
-  const areas = model.entries
+function areasOf(model: MapModel, year: number): ChoroplethArea[] {
+  return model.entries
     .filter((e) => e.boundaryCodes.length > 0)
     .map((e) => ({
       boundaryCodes: e.boundaryCodes,
-      href: councilHref(e.code, context.year),
+      href: councilHref(e.code, year),
       label: `${e.name}: ${e.valueText}${e.cautionText ? `. ${e.cautionText}` : ''}`,
       fill: { band: e.band, caution: e.caution },
     }));
-  return choroplethSvg(map, areas, {
-    title: `Map of England's councils: ${context.heading}`,
-    description: 'Each council is shaded by its value and links to its page. The table below the map gives the same values.',
-  });
 }
 
 interface LegendItem {
@@ -197,20 +200,4 @@ function remember(cache: Map<string, string>, key: string, value: string): void 
 
 function fingerprint(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 27);
-}
-
-/**
- * Sets the caching headers and answers 304 when the browser already has this version. The page
- * differs between requests only by its CSP nonce, hence a weak ETag. A 304 carries no new
- * Content-Security-Policy: the browser keeps the stored page with the policy (and nonce) it came with.
- */
-function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
-  reply.header('ETag', etag);
-  reply.header('Cache-Control', `public, max-age=${MAX_AGE_SECONDS}`);
-  const sent = request.headers['if-none-match'];
-  const matches = typeof sent === 'string' && sent.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*' || tag.trim() === etag.slice(2));
-  if (!matches) return false;
-  reply.removeHeader('content-security-policy');
-  reply.code(304).send();
-  return true;
 }
