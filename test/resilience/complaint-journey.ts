@@ -137,12 +137,12 @@ function steps(person: Complainant): Step[] {
 export class UnexpectedResponse extends Error {}
 
 /**
- * Runs the person's remaining steps. A connection that fails (the server was killed) stops the
+ * Runs the person's remaining steps (or those before step `stopBefore`). A connection that fails (the server was killed) stops the
  * journey at that step, remembered as in flight; anything else unexpected throws.
  */
-export async function continueJourney(person: Complainant, notify: FakeNotify, serverUp: () => boolean): Promise<void> {
+export async function continueJourney(person: Complainant, notify: FakeNotify, serverUp: () => boolean, options: { stopBefore?: number } = {}): Promise<void> {
   const all = steps(person);
-  while (person.step < all.length) {
+  while (person.step < Math.min(all.length, options.stopBefore ?? all.length)) {
     const step = all[person.step] as Step;
     if (person.submission === 'still-sending' && step.name !== SUBMIT) return;
     if (step.name === UPLOAD && person.upload === 'in-flight') return; // not sent twice: its outcome is checked instead
