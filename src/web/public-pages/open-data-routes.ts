@@ -1,9 +1,65 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
+import { parsePlanYear, planYearName, planYearOf } from '../../domain/body-statistics.ts';
+import { availablePlanYears, councilPage } from '../../services/body-statistics.ts';
+import { notFound } from '../../services/errors.ts';
+import { openDataCsv, openDataDatasets, openDataJson, openDataPaths, openDataTable } from '../../services/public-statistics/open-data.ts';
+import { cacheFor, LONG_MAX_AGE, publicHttpCaching, SHORT_MAX_AGE } from './http-cache.ts';
 
+/**
+ * Open data, no sign-in: /open-data (the files for each plan year and the data dictionary),
+ * /open-data/:year/:dataset.csv|json, and /open-data/:year/councils/:code.json (exactly the data
+ * of the council's page, from the same function). Cacheable like every public page.
+ */
 export function openDataRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
-    void deps;
-    void app;
+    publicHttpCaching(app);
+
+    /** The plan year of the path, if it is one we publish; not-found otherwise. */
+    async function publishedYear(text: string): Promise<number> {
+      const year = parsePlanYear(text);
+      if (year === null || !(await availablePlanYears(deps.services)).includes(year)) throw notFound('Data for that year');
+      return year;
+    }
+    const maxAge = (year: number) => (year < planYearOf(deps.services.clock.now()) ? LONG_MAX_AGE : SHORT_MAX_AGE);
+
+    app.get('/open-data', async (_request, reply) => {
+      const years = await availablePlanYears(deps.services);
+      const current = planYearOf(deps.services.clock.now());
+      return cacheFor(reply, SHORT_MAX_AGE).render('public/open-data/index.njk', {
+        title: 'Open data',
+        years: years.map((year) => ({
+          year,
+          name: planYearName(year) + (year >= current ? ' (so far)' : ''),
+          files: openDataDatasets.map((d) => ({ title: d.title, csv: openDataPaths.file(year, d.id, 'csv'), json: openDataPaths.file(year, d.id, 'json') })),
+        })),
+        datasets: openDataDatasets.map((d) => ({ id: d.id, title: d.title, description: d.description, columns: d.columns.map((c) => ({ name: c.name, definition: c.definition })) })),
+        exampleCouncilJson: openDataPaths.council(years[0] ?? current, 'E06000001'),
+      });
+    });
+
+    app.get('/open-data/:year/:file', async (request, reply) => {
+      const { year: yearText, file } = request.params as { year: string; file: string };
+      const match = /^([a-z-]+)\.(csv|json)$/.exec(file);
+      if (!match) throw notFound('File');
+      const [, datasetId, format] = match as unknown as [string, string, 'csv' | 'json'];
+      if (!openDataDatasets.some((d) => d.id === datasetId)) throw notFound('Data set');
+      const year = await publishedYear(yearText);
+      const table = await openDataTable(deps.services, datasetId, year);
+      cacheFor(reply, maxAge(year));
+      if (format === 'json') return reply.type('application/json; charset=utf-8').send(JSON.stringify(openDataJson(table)));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${datasetId}-${planYearName(year)}.csv"`)
+        .send(openDataCsv(table));
+    });
+
+    app.get('/open-data/:year/councils/:file', async (request, reply) => {
+      const { year: yearText, file } = request.params as { year: string; file: string };
+      if (!file.endsWith('.json')) throw notFound('File');
+      const year = await publishedYear(yearText);
+      const page = await councilPage(deps.services, file.slice(0, -'.json'.length), year);
+      return cacheFor(reply, maxAge(year)).type('application/json; charset=utf-8').send(JSON.stringify(page));
+    });
   };
 }
