@@ -221,8 +221,13 @@ function publicBase(db: Db, search: DecisionSearch) {
   return query;
 }
 
+/** The count of a search, as a query (so its plan can be checked: see the publication scale test). */
+export function countPublishedDecisionsQuery(db: Db, search: DecisionSearch) {
+  return publicBase(db, search).select((eb) => eb.fn.countAll<number>().as('n'));
+}
+
 export async function countPublishedDecisions(db: Db, search: DecisionSearch): Promise<number> {
-  const row = await publicBase(db, search).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await countPublishedDecisionsQuery(db, search).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -235,7 +240,7 @@ export const MATCH_END = '\u0003';
  * newest), otherwise the most recently published first (the partial index's order). Each has
  * its summary and, for word searches, a short extract with the matched words marked.
  */
-export async function searchPublishedDecisions(db: Db, search: DecisionSearch, offset: number, limit: number) {
+export function searchPublishedDecisionsQuery(db: Db, search: DecisionSearch, offset: number, limit: number) {
   const tsquery = search.words ? sql`websearch_to_tsquery('english', ${search.words})` : undefined;
   const headlineOptions = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`;
   let query = publicBase(db, search)
@@ -245,7 +250,11 @@ export async function searchPublishedDecisions(db: Db, search: DecisionSearch, o
     .select(sql<string>`(select string_agg(b.name, ', ' order by b.name) from case_bodies cb join bodies b on b.id = cb.body_id where cb.case_id = c.id)`.as('body_names'))
     .select((tsquery ? sql<string | null>`ts_headline('english', pd.statement_text, ${tsquery}, ${headlineOptions})` : sql<string | null>`null`).as('extract'));
   if (tsquery) query = query.orderBy(sql`ts_rank_cd(pd.search, ${tsquery})`, 'desc');
-  return query.orderBy('pd.published_at', 'desc').orderBy('pd.id', 'desc').offset(offset).limit(limit).execute();
+  return query.orderBy('pd.published_at', 'desc').orderBy('pd.id', 'desc').offset(offset).limit(limit);
+}
+
+export async function searchPublishedDecisions(db: Db, search: DecisionSearch, offset: number, limit: number) {
+  return searchPublishedDecisionsQuery(db, search, offset, limit).execute();
 }
 export type PublishedDecisionResult = Awaited<ReturnType<typeof searchPublishedDecisions>>[number];
 
