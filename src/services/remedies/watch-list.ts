@@ -6,6 +6,8 @@ import { remedyKinds } from '../../domain/vocabulary.ts';
 import { notFound } from '../errors.ts';
 import { readerOf, type ServiceDeps } from '../deps.ts';
 
+const BODY_CODE = /^[A-Za-z0-9-]{1,32}$/;
+
 /** How many remedies the all-bodies list and feed show: the most recently due. */
 export const ALL_BODIES_LATEST = 100;
 
@@ -55,7 +57,8 @@ function latestChange(entries: readonly WatchListEntry[], today: IsoDate): Date 
 /** A body's watch-list: its remedies outstanding after their due date, within the window, most recently due first. */
 export async function bodyWatchList(deps: ServiceDeps, code: string) {
   const db = readerOf(deps);
-  const body = await findBodyByCode(db, code.trim().toUpperCase());
+  // Codes are short letters and digits (ONS codes like E07000223); anything else names no body.
+  const body = BODY_CODE.test(code.trim()) ? await findBodyByCode(db, code.trim().toUpperCase()) : undefined;
   if (!body) throw notFound('Council');
   const today = londonDate(deps.clock.now());
   const window = watchListWindow(today);
