@@ -20,6 +20,7 @@ import {
   publicDescription,
   reminderDue,
   reminderPlan,
+  reminderLabel,
   reminderRank,
   shouldBecomeDelayed,
   watchListWindow,
@@ -153,6 +154,12 @@ describe('reminder days', () => {
       { kind: 'chase-2', on: '2026-04-08' },
     ]);
     expect(reminderPlan('2026-03-06', '2026-03-01', calendar).map((r) => r.kind)).toEqual(['due-soon', 'overdue', 'chase-1']);
+  });
+
+  it('names each reminder for staff pages', () => {
+    expect(['due-soon', 'overdue', 'chase-2', 'delayed', 'something-else'].map(reminderLabel)).toEqual([
+      'Due soon (5 working days before)', 'Overdue (first working day after the due date)', 'Still overdue (reminder 2)', 'Now a delayed remedy', 'something-else',
+    ]);
   });
 
   it('ranks the kinds in the order they are sent', () => {
