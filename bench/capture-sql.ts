@@ -1,0 +1,131 @@
+/**
+ * What each benchmarked request sends to the database, captured from the application itself:
+ * builds the app in this process over an embedded database with a small generated history, with
+ * every query logged, makes each operation's request once and prints its statements (text and
+ * parameters). The plain SQL in bench/plain-sql/ was copied from this output; `--check` compares
+ * the two and exits 1 when the application has started sending something else.
+ *
+ *   node --import tsx bench/capture-sql.ts [--cases 300] [--only case,queue] [--check]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { openDatabase } from '../src/data/db.ts';
+import type { Database } from '../src/data/schema.ts';
+import { localFileStore } from '../src/files/file-store.ts';
+import { CalendarHolder } from '../src/services/bank-holidays.ts';
+import { systemClock } from '../src/services/clock.ts';
+import { buildApp } from '../src/web/app.ts';
+import { CASEWORKER_EMAIL, INTAKE_EMAIL, latestSignInCode, loadFixtures } from './fixtures.ts';
+import { generateHistory, prepareDatabase } from './generate-history.ts';
+import { DEMO_PASSWORD } from './history/reference-data.ts';
+import { signInComplainant, signInStaff, VIA_PROXY } from './load/browser.ts';
+import { operations, type Fixtures, type Sessions } from './operations.ts';
+import { statementsOf, type NamedStatement } from './plain-sql/run-sql.ts';
+
+export interface Captured {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+const normalise = (text: string) => text.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim().toLowerCase();
+
+/** Statements the server sent for one request of each operation (empty for a route not there yet). */
+export async function captureStatements(cases: number, only?: string[]): Promise<Map<string, { status: number; statements: Captured[] }>> {
+  const dir = await mkdtemp(join(tmpdir(), 'redress-capture-'));
+  try {
+    const loader = openDatabase({ dataDir: join(dir, 'pglite') });
+    let fixtures: Fixtures;
+    try {
+      await prepareDatabase(loader);
+      await generateHistory(loader, { cases, referenceDir: process.env.REDRESS_REFERENCE_DIR, onProgress: () => undefined, log: () => undefined });
+      fixtures = await loadFixtures(loader.db, cases, 2);
+    } finally {
+      await loader.close();
+    }
+    const captured: Captured[] = [];
+    let capturing = false;
+    const pglite = new PGlite({ dataDir: join(dir, 'pglite'), parsers: { 20: Number, 1082: (v: string) => v, 1700: Number } });
+    const db = new Kysely<Database>({
+      dialect: new PGliteDialect(pglite),
+      log: (event) => {
+        if (capturing && event.level === 'query') captured.push({ sql: event.query.sql, parameters: event.query.parameters });
+      },
+    });
+    const holidays = new CalendarHolder(db);
+    await holidays.refresh();
+    const app = await buildApp({
+      config: { production: true, sessionSecret: 'a-capture-session-secret-of-at-least-32-chars' },
+      services: { db, clock: systemClock, calendar: holidays.get, files: localFileStore(join(dir, 'files')) },
+      holidays,
+      logger: false,
+    });
+    try {
+      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      const sessions: Sessions = {
+        caseworker: await signInStaff(address, CASEWORKER_EMAIL, DEMO_PASSWORD),
+        intake: await signInStaff(address, INTAKE_EMAIL, DEMO_PASSWORD),
+        complainants: [await signInComplainant(address, fixtures.complainants[0]?.email ?? '', (email) => latestSignInCode(db, email), `/complaints/${(fixtures.complainants[0]?.reference ?? '').replace(/ /g, '')}`)],
+      };
+      await sessions.intake.get('/staff/contacts/new');
+      const found = new Map<string, { status: number; statements: Captured[] }>();
+      for (const operation of operations) {
+        if (only && !only.includes(operation.key)) continue;
+        const request = operation.request(1, fixtures, sessions);
+        captured.length = 0;
+        capturing = true;
+        const response = await fetch(new URL(request.path, address), { method: request.method, headers: { ...VIA_PROXY, ...request.headers }, body: request.body, redirect: 'manual' });
+        await response.text();
+        capturing = false;
+        found.set(operation.key, { status: response.status, statements: [...captured] });
+      }
+      return found;
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Differences between what the server sent and the plain SQL kept for the operation. */
+export function compareWithPlainSql(key: string, statements: readonly Captured[], plain: readonly NamedStatement[]): string[] {
+  const sent = statements.map((s) => normalise(s.sql));
+  const kept = plain.filter((p) => !p.extra).map((p) => normalise(p.sql));
+  const problems: string[] = [];
+  for (const text of new Set(sent)) if (!kept.includes(text)) problems.push(`${key}: the server sends a statement not in plain-sql/${key}.sql:\n    ${text}`);
+  for (const text of new Set(kept)) if (!sent.includes(text)) problems.push(`${key}: plain-sql/${key}.sql has a statement the server no longer sends:\n    ${text}`);
+  return problems;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, only: { type: 'string' }, check: { type: 'boolean', default: false } } });
+  const found = await captureStatements(Number(values.cases), values.only?.split(','));
+  const problems: string[] = [];
+  for (const [key, { status, statements }] of found) {
+    if (values.check) {
+      const plain = await statementsOf(key).catch(() => null);
+      if (plain === null) continue;
+      problems.push(...compareWithPlainSql(key, statements, plain));
+      continue;
+    }
+    console.log(`\n==== ${key}: HTTP ${status}, ${statements.length} statements`);
+    for (const s of statements) console.log(`-- parameters: ${JSON.stringify(s.parameters)}\n${s.sql};`);
+  }
+  if (values.check) {
+    console.log(problems.length ? problems.join('\n') : 'The plain SQL matches what the server sends.');
+    if (problems.length) process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

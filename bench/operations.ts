@@ -1,0 +1,174 @@
+/**
+ * What the benchmark measures: each operation's HTTP request (as a caseworker, a complainant or
+ * the public makes it) and, for the comparison, the same statements the server sends to the
+ * database for it, run directly (bench/plain-sql/). Requests rotate through fixtures read from
+ * the generated history, so the database does real work, not one cached row.
+ */
+import type { SqlWorker } from './plain-sql/run-sql.ts';
+import { plainSql } from './plain-sql/run-sql.ts';
+import type { BenchBrowser } from './load/browser.ts';
+
+export interface Fixtures {
+  /** References of generated cases, spread over the whole history. */
+  references: string[];
+  /** Full names of complainants of generated cases. */
+  names: string[];
+  /** Councils: id and code. */
+  councils: { id: number; code: string }[];
+  /** The plan year measured: April to March, named by its first year. */
+  year: number;
+  /** Complainants who can sign in to the portal, with a case of theirs that is open. */
+  complainants: { email: string; reference: string; caseId: number; personId: number }[];
+  /** Staff: the caseworker reading and the intake officer registering. */
+  caseworkerId: number;
+  intakeId: number;
+}
+
+export interface Sessions {
+  /** A demo assessor: queues, cases, search, the standards report. */
+  caseworker: BenchBrowser;
+  /** A demo intake officer: registers complaints. */
+  intake: BenchBrowser;
+  /** Complainants signed in to the portal. */
+  complainants: BenchBrowser[];
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface Operation {
+  key: string;
+  label: string;
+  /** Statuses that count as success. */
+  expect: number[];
+  /** Concurrency when not the run's default (the year's report is measured one at a time). */
+  concurrency?: number;
+  /** The n-th request of a run. */
+  request(n: number, fixtures: Fixtures, sessions: Sessions): HttpRequest;
+  /** The n-th run of the same statements, directly, on one connection. */
+  sql?(db: SqlWorker, n: number, fixtures: Fixtures): Promise<void>;
+  /** The operation serving the same data as JSON, for the HTML / JSON ratio. */
+  jsonTwin?: string;
+}
+
+const at = <T>(items: readonly T[], n: number): T => {
+  const item = items[n % items.length];
+  if (item === undefined) throw new Error('A benchmark fixture list is empty');
+  return item;
+};
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const FORM = 'application/x-www-form-urlencoded';
+/** A London date's parts for the registration form: today's date, as a caseworker would type it. */
+function todayParts(): { day: string; month: string; year: string } {
+  const [year = '', month = '', day = ''] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date()).split('-');
+  return { day: String(Number(day)), month: String(Number(month)), year };
+}
+
+export const STANDARDS_PERIOD = (year: number) => ({ from: `${year}-04-01`, to: `${year + 1}-03-31` });
+
+export const operations: readonly Operation[] = [
+  {
+    key: 'queue',
+    label: 'Assessment queue',
+    expect: [200],
+    request: (_n, _f, s) => ({ method: 'GET', path: '/staff/queues/assessment', headers: { cookie: s.caseworker.cookieHeader() } }),
+    sql: (db, _n, f) => plainSql.queue(db, f),
+  },
+  {
+    key: 'case',
+    label: 'Case page',
+    expect: [200],
+    request: (n, f, s) => ({ method: 'GET', path: `/staff/cases/${at(f.references, n).replace(/ /g, '')}`, headers: { cookie: s.caseworker.cookieHeader() } }),
+    sql: (db, n, f) => plainSql.casePage(db, f, at(f.references, n)),
+  },
+  {
+    key: 'search-reference',
+    label: 'Search by reference',
+    expect: [200],
+    request: (n, f, s) => ({ method: 'GET', path: `/staff/search?q=${encodeURIComponent(at(f.references, n * 7))}`, headers: { cookie: s.caseworker.cookieHeader() } }),
+    sql: (db, n, f) => plainSql.searchByReference(db, f, at(f.references, n * 7)),
+  },
+  {
+    key: 'search-name',
+    label: 'Search by name',
+    expect: [200],
+    request: (n, f, s) => ({ method: 'GET', path: `/staff/search?q=${encodeURIComponent(at(f.names, n))}`, headers: { cookie: s.caseworker.cookieHeader() } }),
+    sql: (db, n, f) => plainSql.searchByName(db, f, at(f.names, n)),
+  },
+  {
+    key: 'register',
+    label: 'Register a complaint (staff form)',
+    expect: [303],
+    request: (n, f, s) => {
+      const today = todayParts();
+      const council = at(f.councils, n);
+      return {
+        method: 'POST', path: '/staff/contacts/new', headers: { cookie: s.intake.cookieHeader(), 'content-type': FORM },
+        body: form({
+          _csrf: s.intake.csrf, channel: 'phone', 'received-day': today.day, 'received-month': today.month, 'received-year': today.year, receivedTime: '09:30',
+          fullName: `Bench Complainant ${n}`, email: `bench.complainant.${n}@example.com`, phone: '07700 900123', address: '',
+          representativeName: '', representativeEmail: '', bodyId: String(council.id),
+          summary: 'Complains that the council did not reply to letters about a housing repair.', outcome: 'case-created',
+          category: 'Housing > Allocations', jurisdiction: 'local-government',
+        }),
+      };
+    },
+    sql: (db, n, f) => plainSql.registerComplaint(db, f, n),
+  },
+  {
+    key: 'message',
+    label: 'Portal message from a complainant',
+    expect: [303],
+    request: (n, f, s) => {
+      const k = n % Math.max(1, s.complainants.length);
+      const browser = s.complainants[k];
+      const own = f.complainants[k];
+      if (!browser || !own) throw new Error('No complainant is signed in');
+      return {
+        method: 'POST', path: `/complaints/${own.reference.replace(/ /g, '')}/messages`, headers: { cookie: browser.cookieHeader(), 'content-type': FORM },
+        body: form({ _csrf: browser.csrf, message: `Message ${n}: I have found more letters from the council about this.` }),
+      };
+    },
+    sql: (db, n, f) => plainSql.portalMessage(db, at(f.complainants, n), n),
+  },
+  {
+    key: 'standards',
+    label: 'Service standards report, plan year',
+    expect: [200],
+    concurrency: 1,
+    request: (_n, f, s) => {
+      const period = STANDARDS_PERIOD(f.year);
+      return { method: 'GET', path: `/staff/service-standards?from=${period.from}&to=${period.to}`, headers: { cookie: s.caseworker.cookieHeader() } };
+    },
+    sql: (db, _n, f) => plainSql.standards(db, f),
+  },
+  {
+    key: 'council',
+    label: 'Council page (HTML)',
+    expect: [200],
+    request: (n, f) => ({ method: 'GET', path: `/councils/${at(f.councils, n).code}?year=${f.year}` }),
+    jsonTwin: 'council-json',
+  },
+  {
+    key: 'council-json',
+    label: 'Council page as JSON',
+    expect: [200],
+    request: (n, f) => ({ method: 'GET', path: `/open-data/${f.year}/councils/${at(f.councils, n).code}.json` }),
+  },
+  {
+    key: 'map',
+    label: 'Map, upheld rate',
+    expect: [200],
+    request: (_n, f) => ({ method: 'GET', path: `/map?measure=upheld-rate&year=${f.year}` }),
+  },
+  {
+    key: 'open-data-csv',
+    label: 'Open data CSV, a year',
+    expect: [200],
+    request: (_n, f) => ({ method: 'GET', path: `/open-data/${f.year}/body-statistics.csv` }),
+  },
+];

@@ -1,0 +1,214 @@
+/**
+ * Runs the plain SQL of an operation: the statements kept in bench/plain-sql/<operation>.sql,
+ * with the parameters the server would bind for the same request, one after another on one
+ * connection. Statement files hold named statements:
+ *
+ *   -- name: find-case
+ *   select ... where c.reference = $1;
+ *
+ * A statement marked `-- extra` is not sent by the server for this request (it stands in for
+ * something the server does another way) and is left out of the capture comparison.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addCalendarDays, calendarDaysBetween, londonDate, londonMidnight } from '../../src/domain/london-time.ts';
+import { formatReference } from '../../src/domain/references.ts';
+import { lastMonths } from '../../src/services/service-standards-report.ts';
+import type { Fixtures } from '../operations.ts';
+
+export interface Queryable {
+  query(text: string, params?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/** One simulated user's connection, with the session row it reads and writes back on every request. */
+export interface SqlWorker extends Queryable {
+  sid: string;
+}
+
+export interface NamedStatement {
+  name: string;
+  sql: string;
+  extra: boolean;
+}
+
+const cache = new Map<string, Promise<Map<string, NamedStatement>>>();
+
+function parse(text: string): Map<string, NamedStatement> {
+  const statements = new Map<string, NamedStatement>();
+  let current: NamedStatement | undefined;
+  for (const line of text.split('\n')) {
+    const named = /^--\s*name:\s*([\w-]+)(\s+extra)?\s*$/.exec(line);
+    if (named?.[1]) {
+      current = { name: named[1], sql: '', extra: Boolean(named[2]) };
+      statements.set(current.name, current);
+    } else if (current && !/^\s*--/.test(line)) {
+      current.sql += `${line}\n`;
+    }
+  }
+  for (const statement of statements.values()) statement.sql = statement.sql.trim().replace(/;$/, '');
+  return statements;
+}
+
+async function load(key: string): Promise<Map<string, NamedStatement>> {
+  let loaded = cache.get(key);
+  if (!loaded) {
+    loaded = readFile(join(import.meta.dirname, `${key}.sql`), 'utf8').then(parse);
+    cache.set(key, loaded);
+  }
+  return loaded;
+}
+
+export async function statementsOf(key: string): Promise<NamedStatement[]> {
+  return [...(await load(key)).values()];
+}
+
+/** Runs the named statement of an operation's file. */
+export async function runStatement(db: Queryable, key: string, name: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+  const statement = (await load(key)).get(name);
+  if (!statement) throw new Error(`bench/plain-sql/${key}.sql has no statement named ${name}`);
+  return (await db.query(statement.sql, params)).rows;
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Each operation's statements, in the order the server sends them (parallel reads one after another)
+
+const EIGHT_HOURS = 8 * 3_600_000;
+/** A session as @fastify/session stores it, about the size of the real ones. */
+export function sessionData(extra: Record<string, unknown>): string {
+  const expires = new Date(Date.now() + EIGHT_HOURS).toISOString();
+  return JSON.stringify({
+    cookie: { expires, originalMaxAge: EIGHT_HOURS, originalExpires: expires, sameSite: 'lax', secure: true, path: '/', httpOnly: true, domain: null },
+    _csrf: 'bench-csrf-secret-0000000', ...extra,
+  });
+}
+
+async function startRequest(db: SqlWorker, staffId?: number): Promise<void> {
+  await runStatement(db, 'session', 'read-session', [db.sid, new Date()]);
+  if (staffId !== undefined) await runStatement(db, 'session', 'load-staff', [staffId]);
+}
+
+async function endRequest(db: SqlWorker, extra: Record<string, unknown>): Promise<void> {
+  await runStatement(db, 'session', 'write-session', [db.sid, sessionData(extra), new Date(Date.now() + EIGHT_HOURS)]);
+}
+
+async function inTransaction(db: SqlWorker, key: string, work: () => Promise<void>): Promise<void> {
+  await runStatement(db, key, 'begin');
+  try {
+    await work();
+    await runStatement(db, key, 'commit');
+  } catch (error) {
+    await db.query('rollback');
+    throw error;
+  }
+}
+
+const idOf = (rows: Record<string, unknown>[], what: string): number => {
+  const id = rows[0]?.id ?? rows[0]?.last_value;
+  if (id === undefined || id === null) throw new Error(`No ${what} came back`);
+  return Number(id);
+};
+
+/** The same searches the server makes for what a caseworker typed (services/queues.ts search). */
+const prefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const midnight = (date: string) => londonMidnight(date).toISOString();
+
+export const plainSql = {
+  async queue(db: SqlWorker, f: Fixtures) {
+    await startRequest(db, f.caseworkerId);
+    await runStatement(db, 'queue', 'queue-page', ['assessment', 'assessment', 26]);
+    await runStatement(db, 'queue', 'queue-count', ['assessment', 'assessment']);
+    await endRequest(db, { staffId: f.caseworkerId });
+  },
+
+  async casePage(db: SqlWorker, f: Fixtures, reference: string) {
+    await startRequest(db, f.caseworkerId);
+    const id = idOf(await runStatement(db, 'case', 'find-case', [reference]), 'case');
+    for (const name of ['case-bodies', 'case-events', 'case-decisions', 'case-remedies', 'case-enquiries', 'case-documents', 'case-clock-stops', 'joint-working', 'unread-messages']) {
+      await runStatement(db, 'case', name, [id]);
+    }
+    await endRequest(db, { staffId: f.caseworkerId });
+  },
+
+  async searchByReference(db: SqlWorker, f: Fixtures, reference: string) {
+    await startRequest(db, f.caseworkerId);
+    await runStatement(db, 'search-reference', 'search-by-reference', [reference, 50]);
+    await endRequest(db, { staffId: f.caseworkerId });
+  },
+
+  async searchByName(db: SqlWorker, f: Fixtures, name: string) {
+    await startRequest(db, f.caseworkerId);
+    const like = prefix(name);
+    await runStatement(db, 'search-name', 'search-by-name', [like, like, like, 50]);
+    await endRequest(db, { staffId: f.caseworkerId });
+  },
+
+  async registerComplaint(db: SqlWorker, f: Fixtures, n: number) {
+    await startRequest(db, f.intakeId);
+    const now = new Date();
+    const today = londonDate(now);
+    const received = londonMidnight(today);
+    const bodyId = f.councils[n % f.councils.length]?.id ?? 1;
+    const summary = 'Complains that the council did not reply to letters about a housing repair.';
+    await inTransaction(db, 'register', async () => {
+      await runStatement(db, 'register', 'known-bodies', [bodyId]);
+      const personId = idOf(await runStatement(db, 'register', 'insert-person', [`Bench SQL Complainant ${n}`, `bench.sql.${n}@example.com`, '07700 900123', null, null, 'email']), 'person');
+      const contactId = idOf(await runStatement(db, 'register', 'insert-contact', ['phone', received, now, 'case-created', personId, bodyId, summary, f.intakeId]), 'contact');
+      const year = Number(today.slice(0, 4));
+      const sequence = idOf(await runStatement(db, 'register', 'next-reference', [year, 1]), 'reference');
+      const reference = formatReference(year, sequence);
+      const caseId = idOf(await runStatement(db, 'register', 'insert-case', [
+        reference, contactId, received, now, personId, null, 'Housing', 'Allocations', 'local-government', 'assessment', 'assessment', addCalendarDays(today, 28), summary,
+      ]), 'case');
+      await runStatement(db, 'register', 'insert-case-bodies', [caseId, bodyId]);
+      await runStatement(db, 'register', 'insert-event', [caseId, 'case-registered', now, f.intakeId,
+        JSON.stringify({ channel: 'phone', receivedAt: received.toISOString(), category: 'Housing', subcategory: 'Allocations', jurisdiction: 'local-government', bodyIds: [bodyId] }), summary]);
+      await runStatement(db, 'register', 'people-names', [personId]);
+      await runStatement(db, 'register', 'person-contact', [personId]);
+      const notificationId = idOf(await runStatement(db, 'register', 'insert-notification', [caseId, personId, 'email', `bench.sql.${n}@example.com`, 'case-received',
+        JSON.stringify({ name: `Bench SQL Complainant ${n}`, reference, respondBy: addCalendarDays(today, 28) }), now]), 'notification');
+      await runStatement(db, 'register', 'insert-job', ['send-notification', JSON.stringify({ notificationId }), now, now, 5]);
+    });
+    await endRequest(db, { staffId: f.intakeId });
+  },
+
+  async portalMessage(db: SqlWorker, own: Fixtures['complainants'][number], n: number) {
+    await startRequest(db);
+    const found = await runStatement(db, 'message', 'own-case', [own.email, own.email, own.email, own.email, own.reference]);
+    const caseId = idOf(found, 'case of the complainant');
+    const now = new Date();
+    const text = `Message ${n}: I have found more letters from the council about this.`;
+    await inTransaction(db, 'message', async () => {
+      const messageId = idOf(await runStatement(db, 'message', 'insert-message', [caseId, own.personId, null, now, text]), 'message');
+      await runStatement(db, 'message', 'insert-event', [caseId, 'message-received', now, null, JSON.stringify({ messageId, fromPersonId: own.personId, from: 'complainant' }), text]);
+    });
+    await endRequest(db, { portalEmail: own.email, portalSeenAt: now.getTime(), portalFlash: 'Your message has been sent' });
+  },
+
+  /** The plan year's report (fixtures.year), then the page's 12-month trend and channel mix as of today. */
+  async standards(db: SqlWorker, f: Fixtures) {
+    await startRequest(db, f.caseworkerId);
+    const from = `${f.year}-04-01`;
+    const to = `${f.year + 1}-03-31`;
+    const days = calendarDaysBetween(from, to) + 1;
+    const previousFrom = addCalendarDays(from, -days);
+    const [S, S1, E, P] = [midnight(from), midnight(addCalendarDays(from, 1)), midnight(addCalendarDays(to, 1)), midnight(previousFrom)];
+    const now = new Date();
+    const today = londonDate(now);
+    await runStatement(db, 'standards', 'standards-configuration');
+    await runStatement(db, 'standards', 'calls', [S, E]);
+    await runStatement(db, 'standards', 'written-contacts', [now, from, to, S, E]);
+    await runStatement(db, 'standards', 'twenty-working-days', [today, S, E, from, to]);
+    await runStatement(db, 'standards', 'closures', [from, to, S, E]);
+    await runStatement(db, 'standards', 'peak-and-joint', [E, S, S1, P, E, P, E, E, S, S1, P, E, P, E, from, days, from, days, days,
+      S, E, S, E, P, S, P, S, S, E, S, E, P, S, P, S]);
+    await runStatement(db, 'standards', 'standards-configuration');
+    const months = lastMonths(today, 12);
+    for (const month of months) await runStatement(db, 'standards', 'twenty-working-days', [today, midnight(month.from), midnight(addCalendarDays(month.to, 1)), month.from, month.to]);
+    const first = months[0];
+    const last = months.at(-1);
+    if (first && last) await runStatement(db, 'standards', 'contacts-by-month', [midnight(first.from), midnight(addCalendarDays(last.to, 1))]);
+    await endRequest(db, { staffId: f.caseworkerId });
+  },
+};

@@ -1,0 +1,5 @@
+-- search-name: the statements the server sends for one request, as captured by bench/capture-sql.ts
+-- (the session statements they share are in session.sql).
+
+-- name: search-by-name
+select "c"."id", "c"."reference", "c"."received_at", "c"."stage", "c"."team", "c"."joint", "c"."category", "c"."subcategory", "c"."assessment_due_on", "c"."clock_stopped_at", "c"."closed_at", "c"."outcome", "p"."full_name" as "complainant_name", "u"."display_name" as "owner_name", (select string_agg(b.name, ', ' order by b.name) from case_bodies cb join bodies b on b.id = cb.body_id where cb.case_id = c.id) as "body_names" from "cases" as "c" left join "people" as "p" on "p"."id" = "c"."complainant_id" left join "staff_users" as "u" on "u"."id" = "c"."owner_id" where ("c"."complainant_id" in (select "id" from "people" where lower(full_name) like $1 escape '\') or "c"."representative_id" in (select "id" from "people" where lower(full_name) like $2 escape '\') or "c"."id" in (select "cb"."case_id" from "case_bodies" as "cb" inner join "bodies" as "b" on "b"."id" = "cb"."body_id" where lower(b.name) like $3 escape '\')) order by "c"."received_at" desc, "c"."id" desc limit $4;
