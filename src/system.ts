@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './data/db.ts';
 import { migrateToLatest } from './data/migrate.ts';
@@ -57,17 +58,31 @@ export async function startSystem(config: Config, log: Logger, clock: Clock = sy
   }
 }
 
-/** Migrates, loads the maintained bank holidays and returns the working-day calendar. */
+/**
+ * Migrates, loads the maintained bank holidays and returns the working-day calendar. Copies
+ * starting together (several `serve` and `worker` processes on a new database) take turns: the
+ * migrator locks by itself, and the holiday list and calendar table are filled under an advisory
+ * lock, so the second copy finds them done instead of filling them again beside the first.
+ */
 async function prepareDatabase(database: DatabaseHandle, clock: Clock, log: Logger): Promise<CalendarHolder> {
   const applied = await migrateToLatest(database.db);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
-  const added = await syncBankHolidays(database.db);
+  await database.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext('redress:start-up'))`.execute(connection);
+    try {
+      const added = await syncBankHolidays(connection);
+      const calendar = new CalendarHolder(connection);
+      await calendar.refresh({ rebuildTable: added > 0 });
+      if (added > 0 && !applied.length) {
+        // The maintained list gained holidays since the last start: open cases' deadlines follow.
+        const changed = await recomputeOpenDeadlines(connection, calendar.get(), clock, null);
+        log.info({ added, changed }, 'bank holidays updated; deadlines recalculated');
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('redress:start-up'))`.execute(connection);
+    }
+  });
   const holidays = new CalendarHolder(database.db);
-  await holidays.refresh({ rebuildTable: added > 0 });
-  if (added > 0 && !applied.length) {
-    // The maintained list gained holidays since the last start: open cases' deadlines follow.
-    const changed = await recomputeOpenDeadlines(database.db, holidays.get(), clock, null);
-    log.info({ added, changed }, 'bank holidays updated; deadlines recalculated');
-  }
+  await holidays.refresh({ rebuildTable: false });
   return holidays;
 }
