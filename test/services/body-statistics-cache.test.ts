@@ -8,7 +8,7 @@ import { importCasesCsv } from '../../src/services/imports/history-imports.ts';
 import { importRemediesCsv } from '../../src/services/imports/remedies-import.ts';
 import { fixedClock } from '../../src/services/clock.ts';
 import { bodyStatistics, councilPage, forgetPublicStatistics, planYearTable, refreshPublicStatistics } from '../../src/services/body-statistics.ts';
-import { availablePlanYears, computePlanYear, maxAgeSeconds } from '../../src/services/public-statistics/year-statistics.ts';
+import { availablePlanYears, computePlanYear, maxAgeSeconds, waitForRefreshes } from '../../src/services/public-statistics/year-statistics.ts';
 import { Readable } from 'node:stream';
 
 const t = (iso: string) => new Date(iso);
@@ -47,7 +47,7 @@ describe.each(testEngines)('cached plan-year statistics on %s', (engine) => {
     ]);
   });
 
-  it('uses a computed year until it is stale, then computes it again', async () => {
+  it('uses a computed year until it is stale, then serves it while computing it again', async () => {
     const first = await planYearTable(deps(), 2017);
     await importCasesCsv(database.db, casesCsv('17 000 005,2017-06-01T09:00:00+01:00,X99000002,Housing,no,,,,'));
     clock.advance(30 * 60_000);
@@ -57,6 +57,9 @@ describe.each(testEngines)('cached plan-year statistics on %s', (engine) => {
     // 2017-18 ended two months ago: an hour, then it is computed again.
     expect(maxAgeSeconds(2017, clock)).toBe(3600);
     clock.advance(31 * 60_000);
+    const stale = await planYearTable(deps(), 2017);
+    expect(stale.rows.find((r) => r.code === 'X99000002')?.received).toBe(3);
+    await waitForRefreshes();
     const fresh = await planYearTable(deps(), 2017);
     expect(fresh.computedAt).toEqual(clock.now());
     expect(fresh.rows.find((r) => r.code === 'X99000002')?.received).toBe(4);
@@ -83,6 +86,11 @@ describe.each(testEngines)('cached plan-year statistics on %s', (engine) => {
     expect(await availablePlanYears(deps())).toEqual([2018, 2017]);
     expect(await refreshPublicStatistics(deps())).toBe(2);
     expect((await cacheKeys()).filter((k) => k.includes(':year:'))).toEqual(['body-statistics:v1:year:2017', 'body-statistics:v1:year:2018']);
+    // Fresh years are left alone, unless all are asked for; a stale one is computed again.
+    expect(await refreshPublicStatistics(deps())).toBe(0);
+    expect(await refreshPublicStatistics(deps(), { all: true })).toBe(2);
+    clock.advance(11 * 60_000);
+    expect(await refreshPublicStatistics(deps())).toBe(1);
   });
 
   it('gives a council page its year, comparisons, trend and improvements', async () => {

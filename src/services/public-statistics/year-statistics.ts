@@ -42,7 +42,9 @@ import { readerOf, type ServiceDeps } from '../deps.ts';
  *
  * A year is recomputed when older than `maxAgeSeconds` (the current plan year changes all day; a
  * year just ended still has remedies falling due and being settled; older years change only when
- * history is imported, and imports call `forgetPublicStatistics`).
+ * history is imported, and imports call `forgetPublicStatistics`). Readers are served the stale
+ * figures meanwhile (see ensurePlanYears); `refreshPublicStatistics`, run by a scheduled job,
+ * keeps every year computed so that no reader ever waits.
  */
 
 export const CACHE_PREFIX = 'body-statistics:v1:';
@@ -103,8 +105,11 @@ export async function availablePlanYears(deps: StatisticsDeps): Promise<number[]
 const computing = new Map<string, Promise<Date>>();
 
 /**
- * Makes sure each year's figures are computed and fresh; returns each year's computed_at.
- * Concurrent requests in one process share one computation of a year.
+ * Makes sure each year's figures are computed; returns each year's computed_at. A year never
+ * computed is computed now (the caller waits). A stale year is served as it is while it is
+ * computed again in the background, so no reader waits for a recomputation; `waitForRefreshes`
+ * lets tests and jobs wait for them. Concurrent requests in one process share one computation
+ * of a year.
  */
 export async function ensurePlanYears(deps: StatisticsDeps, years: readonly number[]): Promise<Map<number, Date>> {
   const stamps = await readCacheStamps(deps.db, years.map(yearKey));
@@ -112,13 +117,25 @@ export async function ensurePlanYears(deps: StatisticsDeps, years: readonly numb
   const result = new Map<number, Date>();
   for (const year of years) {
     const stamp = stamps.get(yearKey(year));
-    if (stamp && now - stamp.getTime() < maxAgeSeconds(year, deps.clock) * 1000 && stamp.getTime() <= now) {
-      result.set(year, stamp);
+    if (!stamp) {
+      result.set(year, await computeOnce(deps, year));
       continue;
     }
-    result.set(year, await computeOnce(deps, year));
+    const age = now - stamp.getTime();
+    if (age < 0 || age >= maxAgeSeconds(year, deps.clock) * 1000) {
+      computeOnce(deps, year).catch((error: unknown) => {
+        // The stale figures stay in place; the next reader tries again.
+        process.emitWarning(`Recomputing the ${year} public statistics failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+    result.set(year, stamp);
   }
   return result;
+}
+
+/** Waits for the recomputations started in the background so far. */
+export async function waitForRefreshes(): Promise<void> {
+  await Promise.allSettled([...computing.values()]);
 }
 
 function computeOnce(deps: StatisticsDeps, year: number): Promise<Date> {
@@ -225,9 +242,22 @@ export async function forgetPublicStatistics(deps: Pick<ServiceDeps, 'db'>): Pro
   return deleteCacheEntries(deps.db, CACHE_PREFIX);
 }
 
-/** Computes every offered year now (for a scheduled job or after an import), oldest first; returns how many. */
-export async function refreshPublicStatistics(deps: StatisticsDeps): Promise<number> {
-  const years = await availablePlanYears(deps);
-  for (const year of [...years].reverse()) await computeOnce(deps, year);
-  return years.length;
+/**
+ * Computes, oldest first, every offered year that is missing or stale (or every one, with
+ * `all`), and waits for it: for a scheduled job, so that readers never wait. Returns how many
+ * years it computed.
+ */
+export async function refreshPublicStatistics(deps: StatisticsDeps, options: { all?: boolean } = {}): Promise<number> {
+  const years = [...(await availablePlanYears(deps))].reverse();
+  const stamps = await readCacheStamps(deps.db, years.map(yearKey));
+  const now = deps.clock.now().getTime();
+  let computed = 0;
+  for (const year of years) {
+    const stamp = stamps.get(yearKey(year));
+    const fresh = stamp !== undefined && now - stamp.getTime() >= 0 && now - stamp.getTime() < maxAgeSeconds(year, deps.clock) * 1000;
+    if (fresh && !options.all) continue;
+    await computeOnce(deps, year);
+    computed++;
+  }
+  return computed;
 }

@@ -99,6 +99,9 @@ function quartileView(q: Quartiles | null) {
   return q === null ? null : { count: whole(q.count), lower: daysText(q.lowerQuartile), median: daysText(q.median), upper: daysText(q.upperQuartile), caution: q.count < 10 };
 }
 
+/** A page lists at most this many service improvements, the latest first; the data files have all. */
+export const IMPROVEMENTS_SHOWN = 100;
+
 export function councilPageView(page: CouncilPage) {
   const f = page.figures;
   const totalRemedies = Object.values(f.remedies_by_kind).reduce((a, b) => a + b, 0);
@@ -128,7 +131,9 @@ export function councilPageView(page: CouncilPage) {
     ],
     remediesByKind: remedyKinds.values.map((kind) => ({ kind, label: remedyKinds.label(kind), count: whole(f.remedies_by_kind[kind]) })),
     totalRemedies: whole(totalRemedies),
-    improvements: page.service_improvements.map((i) => ({
+    improvementsTotal: page.service_improvements.length,
+    improvementsShown: Math.min(page.service_improvements.length, IMPROVEMENTS_SHOWN),
+    improvements: [...page.service_improvements].reverse().slice(0, IMPROVEMENTS_SHOWN).map((i) => ({
       kind: remedyKinds.label(i.kind),
       description: i.description,
       decidedOn: formatLondonDate(i.decidedOn),
@@ -151,6 +156,7 @@ export function councilPageView(page: CouncilPage) {
     },
     links: {
       json: councilPaths.json(page.body.code, page.plan_year),
+      improvementsCsv: `/open-data/${page.plan_year}/service-improvements.csv`,
       watchList: page.watch_list_url,
       annualLetter: page.annual_letter_url,
     },
