@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { testEngines } from '../helpers/databases.ts';
 import { liveCase } from '../fixtures/remedies/live-casework.ts';
+import Fastify from 'fastify';
+import { cacheFor, etagOf, ifNoneMatchMatches, publicHttpCaching } from '../../src/web/public-pages/http-cache.ts';
 
 const t = (iso: string) => new Date(iso);
 
@@ -13,6 +15,39 @@ function councilCell(html: string, measure: number): string {
 
 // Words that must never reach a public page: the complainant's name and personal remedies' wording.
 const PERSONAL = ['Persephone', 'Quill', 'Apologise to Ms Quill', 'Pay Ms Quill', 'sam@example.com', 'Reasons for the decision'];
+
+describe('public HTTP caching', () => {
+  it('compares If-None-Match weakly, as RFC 9110 says for GET', () => {
+    const etag = etagOf('hello');
+    expect(ifNoneMatchMatches(etag, etag)).toBe(true);
+    expect(ifNoneMatchMatches(`W/${etag}`, etag)).toBe(true);
+    expect(ifNoneMatchMatches(`"a", ${etag}`, etag)).toBe(true);
+    expect(ifNoneMatchMatches('*', etag)).toBe(true);
+    expect(ifNoneMatchMatches('"a"', etag)).toBe(false);
+    expect(ifNoneMatchMatches(undefined, etag)).toBe(false);
+    // The CSP nonce changes on every response and is not part of what the page says.
+    expect(etagOf('<script nonce="abc">x</script>')).toBe(etagOf('<script nonce="xyz">x</script>'));
+  });
+
+  it('never marks public a response that sets a cookie, nor an error', async () => {
+    const app = Fastify();
+    await app.register(async (scope) => {
+      publicHttpCaching(scope);
+      scope.get('/cookie', async (_request, reply) => cacheFor(reply, 60).header('set-cookie', 'a=b').send('personal'));
+      scope.get('/broken', async (_request, reply) => cacheFor(reply, 60).code(500).send('oops'));
+      scope.get('/fine', async (_request, reply) => cacheFor(reply, 60).send('fine'));
+    });
+    const cookie = await app.inject({ url: '/cookie' });
+    expect(cookie.headers['cache-control']).toBe('private, no-cache');
+    expect(cookie.headers.etag).toBeUndefined();
+    const broken = await app.inject({ url: '/broken' });
+    expect(broken.headers['cache-control']).toBeUndefined();
+    const fine = await app.inject({ url: '/fine' });
+    expect(fine.headers['cache-control']).toBe('public, max-age=60');
+    expect((await app.inject({ url: '/fine', headers: { 'if-none-match': String(fine.headers.etag) } })).statusCode).toBe(304);
+    await app.close();
+  });
+});
 
 describe.each(testEngines)('public council pages on %s', (engine) => {
   let t0: TestApp;
