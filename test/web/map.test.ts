@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { testEngines } from '../helpers/databases.ts';
 import { forgetPublicStatistics } from '../../src/services/body-statistics.ts';
 import { importCasesCsv } from '../../src/services/imports/history-imports.ts';
 import { importBoundaries } from '../../src/services/reference-data/boundaries-import.ts';
@@ -46,10 +47,10 @@ function areasOf(body: string) {
   }));
 }
 
-describe('/map', () => {
+describe.each(testEngines)('/map on %s', (engine) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp('pglite', NOW);
+    t = await createTestApp(engine, NOW);
     const imported = await importCasesCsv(t.database.db, Readable.from([historyCsv()]));
     expect(imported.rejectedCount).toBe(0);
   });
