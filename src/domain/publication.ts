@@ -156,5 +156,6 @@ export const publicationEventLabels = {
   'publication-published': 'Decision published',
   'publication-withdrawn': 'Published decision withdrawn',
   'report-published': 'Included in a published report',
+  'report-withdrawn': 'A report including this case was withdrawn',
 } as const;
 export type PublicationEventKind = keyof typeof publicationEventLabels;

@@ -65,11 +65,6 @@ export async function findReport(db: Db, id: number) {
 }
 export type ReportRow = NonNullable<Awaited<ReturnType<typeof findReport>>>;
 
-export async function slugTaken(db: Db, slug: string): Promise<boolean> {
-  const row = await db.selectFrom('reports').select('id').where('slug', '=', slug).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Every report for staff, newest first, with where each stands. */
 export async function listReports(db: Db) {
   return db

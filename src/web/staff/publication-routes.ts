@@ -15,6 +15,17 @@ import {
   withdrawDecision,
   type DecisionPublicationView,
 } from '../../services/publication/decision-publishing.ts';
+import {
+  approveReport,
+  checkTypedReport,
+  getReport,
+  listReportsForStaff,
+  publishReport,
+  reportKinds,
+  saveReport,
+  withdrawReport,
+} from '../../services/publication/reports.ts';
+import { listBodiesForSelect } from '../../services/bodies.ts';
 import type { AppDeps } from '../app.ts';
 import { field, parseId, typedValues, type FormBody } from '../forms.ts';
 import { paths } from '../paths.ts';
@@ -43,7 +54,7 @@ export const publicationPaths = {
 
 /** What every publication page needs to name statuses and link onwards. */
 export const publicationViewGlobals = {
-  urls: publicationPaths, statusLabels: publicationStatusLabels, statusColours: publicationStatusColours, kindLabels: identifierKindLabels, historyLabels: publicationEventLabels,
+  urls: publicationPaths, reportKinds, statusLabels: publicationStatusLabels, statusColours: publicationStatusColours, kindLabels: identifierKindLabels, historyLabels: publicationEventLabels,
 };
 
 function referenceOf(request: FastifyRequest): string {
@@ -162,5 +173,86 @@ export function publicationRoutes(deps: AppDeps) {
     reasonPage('send-back', (reference, request, reason) => sendBackDecisionStatement(deps.services, reference, signedIn(request), { reason }), 'Statement sent back for changes');
     reasonPage('withdraw', (reference, request, reason) => withdrawDecision(deps.services, reference, signedIn(request), { reason }), 'Decision withdrawn from the public site');
 
+    await registerReportPages(app, deps);
   };
+}
+
+function reportIdOf(request: FastifyRequest): number {
+  const id = parseId((request.params as { id: string }).id);
+  if (id === undefined) throw new AppError('not-found', 'Report not found');
+  return id;
+}
+
+/** Staff pages for public interest and focus reports: list, draft, change, approve, publish, withdraw. */
+async function registerReportPages(app: FastifyInstance, deps: AppDeps) {
+  const mayDraft = requireRole(...drafterRoles);
+  const mayApprove = requireRole(...approverRoles);
+
+  app.get(publicationPaths.reports, { preHandler: requireStaff }, async (request, reply) => {
+    const reports = await listReportsForStaff(deps.services);
+    return reply.render('staff/publication/reports.njk', { ...publicationViewGlobals, reports, flash: takeFlash(request), mayDraft: drafterRoles.some((r) => signedIn(request).roles.includes(r)) });
+  });
+
+  const showForm = async (
+    request: FastifyRequest, reply: FastifyReply, id: number | undefined,
+    options: { values?: Record<string, string>; errors?: Record<string, string>; checked?: boolean } = {},
+  ) => {
+    const current = id === undefined ? undefined : await getReport(deps.services, id, signedIn(request));
+    const values = options.values ?? (current
+      ? {
+          kind: current.report.kind, title: current.report.title, summary: current.report.summary_text, body: current.report.body_text,
+          bodyId: current.report.body_id ? String(current.report.body_id) : '', cases: current.cases.map((c) => c.reference).join('\n'),
+        }
+      : {});
+    const typed = { title: values.title ?? '', summary: values.summary ?? '', body: values.body ?? '', cases: values.cases ?? '' };
+    const check = await checkTypedReport(deps.services, typed);
+    return reply.code(options.errors ? 400 : 200).render('staff/publication/report-form.njk', {
+      ...publicationViewGlobals, id, current, values, errors: options.errors, check, checked: options.checked,
+      bodies: await listBodiesForSelect(deps.services),
+    });
+  };
+
+  const submitForm = async (request: FastifyRequest, reply: FastifyReply, id: number | undefined) => {
+    const body = (request.body ?? {}) as FormBody;
+    const values = typedValues(body);
+    if (field(body, 'intent') === 'check') return showForm(request, reply, id, { values, checked: true });
+    try {
+      const saved = await saveReport(deps.services, signedIn(request), id, {
+        kind: values.kind as 'focus', title: values.title ?? '', summary: values.summary ?? '', body: values.body ?? '',
+        bodyId: values.bodyId ? (parseId(values.bodyId) ?? 0) : null, cases: values.cases ?? '', confirmNotIdentifying: values.confirmNotIdentifying === 'yes',
+      });
+      request.session.flash = saved.changed ? 'Report saved: it now awaits approval by a second person' : 'No changes to save';
+      return reply.redirect(publicationPaths.report(saved.id), 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid') return showForm(request, reply, id, { values, errors: error.fields });
+      throw error;
+    }
+  };
+
+  app.get(publicationPaths.newReport, { preHandler: [requireStaff, mayDraft] }, async (request, reply) => showForm(request, reply, undefined));
+  app.post(publicationPaths.newReport, { preHandler: [requireStaff, mayDraft, app.csrfProtection] }, async (request, reply) => submitForm(request, reply, undefined));
+
+  app.get('/staff/publication/reports/:id', { preHandler: requireStaff }, async (request, reply) => {
+    const view = await getReport(deps.services, reportIdOf(request), signedIn(request));
+    const marked = {
+      title: markIdentifiers(view.report.title, view.check.title),
+      summary: markIdentifiers(view.report.summary_text, view.check.summary),
+      body: markIdentifiers(view.report.body_text, view.check.body),
+    };
+    return reply.render('staff/publication/report.njk', { ...publicationViewGlobals, view, marked, flash: takeFlash(request) });
+  });
+  app.get('/staff/publication/reports/:id/edit', { preHandler: [requireStaff, mayDraft] }, async (request, reply) => showForm(request, reply, reportIdOf(request)));
+  app.post('/staff/publication/reports/:id/edit', { preHandler: [requireStaff, mayDraft, app.csrfProtection] }, async (request, reply) => submitForm(request, reply, reportIdOf(request)));
+
+  const reportStep = (name: 'approve' | 'publish' | 'withdraw', run: (id: number, request: FastifyRequest) => Promise<unknown>, done: string) => {
+    app.post(`/staff/publication/reports/:id/${name}`, { preHandler: [requireStaff, mayApprove, app.csrfProtection] }, async (request, reply) => {
+      const id = reportIdOf(request);
+      await run(id, request);
+      request.session.flash = done;
+      return reply.redirect(publicationPaths.report(id), 303);
+    });
+  };
+  reportStep('approve', (id, request) => approveReport(deps.services, id, signedIn(request)), 'Report approved: it can now be published');
+  reportStep('publish', (id, request) => publishReport(deps.services, id, signedIn(request)), 'Report published');
+  reportStep('withdraw', (id, request) => withdrawReport(deps.services, id, signedIn(request)), 'Report withdrawn from the public site');
 }
