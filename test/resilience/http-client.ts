@@ -78,6 +78,9 @@ export class Visitor {
   private cookies = new Map<string, string>();
   csrf = '';
   readonly address: string;
+  /** When set, requests go to these servers in turn, as a load balancer without sticky sessions sends them. */
+  ports: number[] | undefined;
+  private turn = 0;
 
   constructor(public port: number) {
     const n = nextAddress++;
@@ -95,7 +98,8 @@ export class Visitor {
   }
 
   private async send(options: HttpRequest): Promise<HttpResponse> {
-    const response = await request(this.port, { ...options, headers: { 'x-forwarded-for': this.address, ...(this.cookies.size ? { cookie: this.cookieHeader } : {}), ...options.headers } });
+    const port = this.ports ? (this.ports[this.turn++ % this.ports.length] as number) : this.port;
+    const response = await request(port, { ...options, headers: { 'x-forwarded-for': this.address, ...(this.cookies.size ? { cookie: this.cookieHeader } : {}), ...options.headers } });
     const setCookie = response.headers['set-cookie'] ?? [];
     for (const line of setCookie) {
       const [pair] = line.split(';');

@@ -43,15 +43,18 @@ export interface ThrowawayDatabase {
 
 /**
  * `redress_resilience_<pid>_<n>` on the server of `serverUrl`, migrated and with the fictional
- * demo councils (so a `serve` started on it has bodies to complain about).
+ * demo councils (so a `serve` started on it has bodies to complain about); or `empty`, for
+ * processes to migrate as they start.
  */
 let made = 0;
-export async function throwawayDatabase(serverUrl: string): Promise<ThrowawayDatabase> {
+export async function throwawayDatabase(serverUrl: string, options: { empty?: boolean } = {}): Promise<ThrowawayDatabase> {
   const name = `redress_resilience_${process.pid}_${++made}`;
   await admin(serverUrl, `drop database if exists ${name} with (force)`);
   await admin(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  const drop = () => admin(serverUrl, `drop database if exists ${name} with (force)`);
+  if (options.empty) return { url: url.toString(), drop };
   const handle = openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
   try {
     await migrateToLatest(handle.db);
@@ -59,5 +62,5 @@ export async function throwawayDatabase(serverUrl: string): Promise<ThrowawayDat
   } finally {
     await handle.close();
   }
-  return { url: url.toString(), drop: () => admin(serverUrl, `drop database if exists ${name} with (force)`) };
+  return { url: url.toString(), drop };
 }
