@@ -43,7 +43,7 @@ function historyCsv(): string {
 function areasOf(body: string) {
   const svg = /<svg xmlns[^]*?<\/svg>/.exec(body)?.[0] ?? '';
   return [...svg.matchAll(/<a href="([^"]+)"([^>]*)>(?:<title>([^<]*)<\/title>)?<path[^>]*? fill="([^"]+)"/g)].map(([, href, attributes, title, fill]) => ({
-    href, hidden: attributes!.includes('aria-hidden'), title, fill,
+    href: href ?? '', hidden: attributes!.includes('aria-hidden'), title, fill,
   }));
 }
 
