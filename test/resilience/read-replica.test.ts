@@ -62,8 +62,4 @@ describe.runIf(process.env.TEST_DATABASE_URL)('reading reports and public statis
       await app.close();
     }
   });
-
-  it('needs DATABASE_URL beside DATABASE_READ_URL', () => {
-    expect(() => loadConfig({ DATABASE_READ_URL: replica.url })).toThrow('DATABASE_READ_URL names a read replica of the PostgreSQL database in DATABASE_URL: set DATABASE_URL too');
-  });
 });

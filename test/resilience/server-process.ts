@@ -3,7 +3,7 @@
  * with its own environment, so a test can send it real HTTP, SIGTERM or SIGKILL. Every child is
  * killed when the test process exits, whatever happened to the test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../helpers/postgres-cluster.ts';
 import { request } from './http-client.ts';
@@ -30,6 +30,11 @@ export interface RedressProcess {
   kill(): Promise<void>;
 }
 
+/** This process's environment without the settings a test must choose itself. */
+function cleanEnvironment(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DATABASE_|NOTIFY_|TEST_DATABASE_URL|DATA_DIR|FILES_DIR|PORT|HOST|VITEST|NODE_ENV|DEMO_CASES)/.test(key)));
+}
+
 function installExitHandler() {
   if (exitHandlerInstalled) return;
   exitHandlerInstalled = true;
@@ -46,9 +51,7 @@ function installExitHandler() {
 export async function startRedress(command: RedressProcess['command'], env: Record<string, string | undefined>, options: { readyTimeoutMs?: number } = {}): Promise<RedressProcess> {
   installExitHandler();
   const port = Number(env.PORT ?? (await freePort()));
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(DATABASE_|NOTIFY_|TEST_DATABASE_URL|DATA_DIR|FILES_DIR|PORT|HOST|VITEST|NODE_ENV|DEMO_CASES)/.test(key)),
-  );
+  const inherited = cleanEnvironment();
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), command], {
     cwd: root,
     env: { ...inherited, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', SESSION_SECRET: TEST_SESSION_SECRET, DEMO_CASES: '0', ...env },
@@ -105,4 +108,13 @@ export async function waitFor(what: string, condition: () => Promise<boolean> | 
     if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what} after ${options.timeoutMs ?? 60_000} ms`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
+}
+
+/** Runs a one-off command (`npx redress backup …`) to the end: its exit code and what it printed. */
+export function runRedress(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], { cwd: root, env: { ...cleanEnvironment(), LOG_LEVEL: 'warn', ...env }, timeout: 300_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
 }
