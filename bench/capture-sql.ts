@@ -14,7 +14,6 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { openDatabase } from '../src/data/db.ts';
 import type { Database } from '../src/data/schema.ts';
 import { localFileStore } from '../src/files/file-store.ts';
 import { CalendarHolder } from '../src/services/bank-holidays.ts';
@@ -24,7 +23,7 @@ import { CASEWORKER_EMAIL, INTAKE_EMAIL, latestSignInCode, loadFixtures } from '
 import { generateHistory, prepareDatabase } from './generate-history.ts';
 import { DEMO_PASSWORD } from './history/reference-data.ts';
 import { signInComplainant, signInStaff, VIA_PROXY } from './load/browser.ts';
-import { operations, type Fixtures, type Sessions } from './operations.ts';
+import { operations, type Fixtures, type HttpRequest, type Sessions } from './operations.ts';
 import { statementsOf, type NamedStatement } from './plain-sql/run-sql.ts';
 
 export interface Captured {
@@ -34,28 +33,37 @@ export interface Captured {
 
 const normalise = (text: string) => text.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim().toLowerCase();
 
-/** Statements the server sent for one request of each operation (empty for a route not there yet). */
-export async function captureStatements(cases: number, only?: string[]): Promise<Map<string, { status: number; statements: Captured[] }>> {
+export interface InProcessBench {
+  baseUrl: string;
+  fixtures: Fixtures;
+  sessions: Sessions;
+  db: Kysely<Database>;
+  /** Statements sent while `capture` runs. */
+  capture<T>(work: () => Promise<T>): Promise<{ result: T; statements: Captured[] }>;
+}
+
+/**
+ * The application in this process over an embedded database (in a temporary folder) holding a
+ * small generated history, listening on loopback, with every query it sends logged, and the
+ * benchmark's sessions signed in: for capturing statements and for the smoke test.
+ */
+export async function withInProcessBench<T>(cases: number, work: (bench: InProcessBench) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'redress-capture-'));
   try {
-    const loader = openDatabase({ dataDir: join(dir, 'pglite') });
-    let fixtures: Fixtures;
-    try {
-      await prepareDatabase(loader);
-      await generateHistory(loader, { cases, referenceDir: process.env.REDRESS_REFERENCE_DIR, onProgress: () => undefined, log: () => undefined });
-      fixtures = await loadFixtures(loader.db, cases, 2);
-    } finally {
-      await loader.close();
-    }
     const captured: Captured[] = [];
     let capturing = false;
-    const pglite = new PGlite({ dataDir: join(dir, 'pglite'), parsers: { 20: Number, 1082: (v: string) => v, 1700: Number } });
+    // One database in memory for generating and serving, so it is opened once.
+    const pglite = new PGlite({ parsers: { 20: Number, 1082: (v: string) => v, 1700: Number } });
     const db = new Kysely<Database>({
       dialect: new PGliteDialect(pglite),
       log: (event) => {
         if (capturing && event.level === 'query') captured.push({ sql: event.query.sql, parameters: event.query.parameters });
       },
     });
+    const handle = { db, engine: 'pglite' as const, close: () => db.destroy() };
+    await prepareDatabase(handle);
+    await generateHistory(handle, { cases, referenceDir: process.env.REDRESS_REFERENCE_DIR, onProgress: () => undefined, log: () => undefined });
+    const fixtures = await loadFixtures(db, cases, 2);
     const holidays = new CalendarHolder(db);
     await holidays.refresh();
     const app = await buildApp({
@@ -65,25 +73,30 @@ export async function captureStatements(cases: number, only?: string[]): Promise
       logger: false,
     });
     try {
-      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+      const own = fixtures.complainants.slice(0, 1);
       const sessions: Sessions = {
-        caseworker: await signInStaff(address, CASEWORKER_EMAIL, DEMO_PASSWORD),
-        intake: await signInStaff(address, INTAKE_EMAIL, DEMO_PASSWORD),
-        complainants: [await signInComplainant(address, fixtures.complainants[0]?.email ?? '', (email) => latestSignInCode(db, email), `/complaints/${(fixtures.complainants[0]?.reference ?? '').replace(/ /g, '')}`)],
+        caseworker: await signInStaff(baseUrl, CASEWORKER_EMAIL, DEMO_PASSWORD),
+        intake: await signInStaff(baseUrl, INTAKE_EMAIL, DEMO_PASSWORD),
+        complainants: [],
       };
-      await sessions.intake.get('/staff/contacts/new');
-      const found = new Map<string, { status: number; statements: Captured[] }>();
-      for (const operation of operations) {
-        if (only && !only.includes(operation.key)) continue;
-        const request = operation.request(1, fixtures, sessions);
-        captured.length = 0;
-        capturing = true;
-        const response = await fetch(new URL(request.path, address), { method: request.method, headers: { ...VIA_PROXY, ...request.headers }, body: request.body, redirect: 'manual' });
-        await response.text();
-        capturing = false;
-        found.set(operation.key, { status: response.status, statements: [...captured] });
+      for (const person of own) {
+        sessions.complainants.push(await signInComplainant(baseUrl, person.email, (email) => latestSignInCode(db, email), `/complaints/${person.reference.replace(/ /g, '')}`));
       }
-      return found;
+      await sessions.intake.get('/staff/contacts/new');
+      return await work({
+        baseUrl, fixtures: { ...fixtures, complainants: own }, sessions, db,
+        async capture(run) {
+          captured.length = 0;
+          capturing = true;
+          try {
+            const result = await run();
+            return { result, statements: [...captured] };
+          } finally {
+            capturing = false;
+          }
+        },
+      });
     } finally {
       await app.close();
       await db.destroy();
@@ -91,6 +104,26 @@ export async function captureStatements(cases: number, only?: string[]): Promise
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Sends the n-th request of an operation; returns the status. */
+export async function send(baseUrl: string, request: HttpRequest): Promise<number> {
+  const response = await fetch(new URL(request.path, baseUrl), { method: request.method, headers: { ...VIA_PROXY, ...request.headers }, body: request.body, redirect: 'manual' });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Statements the server sent for one request of each operation (none for a route not there yet). */
+export async function captureStatements(cases: number, only?: string[]): Promise<Map<string, { status: number; statements: Captured[] }>> {
+  return withInProcessBench(cases, async (bench) => {
+    const found = new Map<string, { status: number; statements: Captured[] }>();
+    for (const operation of operations) {
+      if (only && !only.includes(operation.key)) continue;
+      const { result: status, statements } = await bench.capture(() => send(bench.baseUrl, operation.request(1, bench.fixtures, bench.sessions)));
+      found.set(operation.key, { status, statements });
+    }
+    return found;
+  });
 }
 
 /** Differences between what the server sent and the plain SQL kept for the operation. */

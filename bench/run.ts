@@ -25,7 +25,7 @@ import { DEFAULT_CASES, DEFAULT_SEED, generateHistory, historyMatches, prepareDa
 import { historyFigures } from './history/figures.ts';
 import { DEMO_PASSWORD } from './history/reference-data.ts';
 import { BenchBrowser, signInComplainant, signInStaff } from './load/browser.ts';
-import { httpLoad } from './load/http-load.ts';
+import { httpLoad, settle } from './load/http-load.ts';
 import { buildServer, ROOT, startServer, type RunningServer } from './load/server.ts';
 import { sqlLoad } from './load/sql-load.ts';
 import type { LoadResult } from './load/stats.ts';
@@ -217,6 +217,7 @@ async function available(baseUrl: string, operation: Operation, fixtures: Fixtur
 }
 
 async function measureHttp(server: RunningServer, operation: Operation, fixtures: Fixtures, sessions: Sessions, opts: Options, connections?: number, duration?: number): Promise<LoadResult> {
+  await settle(server.url);
   return httpLoad({
     baseUrl: server.url, connections: connections ?? operation.concurrency ?? opts.connections, duration: duration ?? opts.duration, warmup: opts.warmup,
     expect: operation.expect, next: (n) => operation.request(n, fixtures, sessions),

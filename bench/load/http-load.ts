@@ -26,40 +26,60 @@ export interface HttpLoadOptions {
   timeout?: number;
 }
 
-async function burst(options: HttpLoadOptions, seconds: number, counter: { n: number }): Promise<{ latencies: number[]; errors: number; unexpected: Record<string, number>; elapsed: number }> {
+/**
+ * One continuous run of warm-up + measured seconds: responses that arrive in the warm-up are not
+ * counted. (Two separate runs would leave the warm-up's queued requests competing with the
+ * measured ones.)
+ */
+export async function httpLoad(options: HttpLoadOptions): Promise<LoadResult> {
+  let n = 0;
   const latencies: number[] = [];
   const unexpected: Record<string, number> = {};
   let errors = 0;
   const started = performance.now();
+  const measureFrom = started + options.warmup * 1000;
   const instance = autocannon({
     url: options.baseUrl,
     connections: options.connections,
-    duration: seconds,
+    duration: options.warmup + options.duration,
     timeout: options.timeout ?? 60,
     requests: [{
       setupRequest: (request) => {
-        const next = options.next(counter.n++);
+        const next = options.next(n++);
         return { ...request, method: next.method, path: next.path, headers: { ...VIA_PROXY, ...next.headers }, body: next.body };
       },
     }],
   }, () => undefined);
   instance.on('response', (_client, status, _bytes, time) => {
+    if (performance.now() < measureFrom) return;
     if (options.expect.includes(status)) latencies.push(time);
     else unexpected[status] = (unexpected[status] ?? 0) + 1;
   });
   instance.on('reqError', () => {
-    errors++;
+    if (performance.now() >= measureFrom) errors++;
   });
   await new Promise<void>((resolve, reject) => {
     instance.on('done', () => resolve());
     instance.on('error', reject);
   });
-  return { latencies, errors, unexpected, elapsed: (performance.now() - started) / 1000 };
+  const measured = (performance.now() - measureFrom) / 1000;
+  return summarise(latencies, measured > 0 ? measured : options.duration, errors, unexpected, options.connections);
 }
 
-export async function httpLoad(options: HttpLoadOptions): Promise<LoadResult> {
-  const counter = { n: 0 };
-  if (options.warmup > 0) await burst(options, options.warmup, counter);
-  const measured = await burst(options, options.duration, counter);
-  return summarise(measured.latencies, Math.min(measured.elapsed, options.duration) || options.duration, measured.errors, measured.unexpected, options.connections);
+/**
+ * Waits until the server has worked through what the last run left queued: until /health
+ * answers quickly three times in a row (at most `limitMs`).
+ */
+export async function settle(baseUrl: string, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  let quick = 0;
+  while (quick < 3 && Date.now() < deadline) {
+    const t = performance.now();
+    const ok = await fetch(`${baseUrl}/health`).then(async (r) => {
+      await r.arrayBuffer();
+      return r.ok;
+    }, () => false);
+    quick = ok && performance.now() - t < 250 ? quick + 1 : 0;
+    if (quick < 3) await new Promise((r) => setTimeout(r, 100));
+  }
 }
