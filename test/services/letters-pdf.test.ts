@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { letterContent, planYearPeriod, rate, type LetterFigures } from '../../src/domain/annual-letters.ts';
-import { renderLetterPdf } from '../../src/services/letters/letter-pdf.ts';
+import { printable, renderLetterPdf } from '../../src/services/letters/letter-pdf.ts';
 import { pdfText } from './letters-support.ts';
 
 const figures: LetterFigures = {
@@ -53,5 +53,12 @@ describe('the annual letter PDF', () => {
     const uncompressed = await renderLetterPdf(content, { ...layout, compress: false });
     expect(a.length).toBeLessThan(uncompressed.length);
     expect(pdfText(a)).toContain('Sampleton District Council');
+  });
+
+  it('draws characters the standard fonts cannot show as their nearest plain form, never as a wrong glyph', async () => {
+    expect(printable('Ynys Môn: ≥ 10 cases — £250 “quoted” ‘q’ € Łódź ŵ 😀')).toBe('Ynys Môn: >= 10 cases — £250 “quoted” ‘q’ € Lódz w ?');
+    const statement = 'We expect ≥ 90% compliance from Łódź Council — and 😀.';
+    const pdf = await renderLetterPdf(letterContent(figures, { statement, date: '2018-07-18', signatoryName: null, organisation: 'O' }), { ...layout, compress: false });
+    expect(pdfText(pdf)).toContain('We expect >= 90% compliance from Lódz Council — and ?.');
   });
 });

@@ -26,6 +26,32 @@ const MARGIN = { top: 56, bottom: 64, left: 64, right: 64 };
 const BODY_SIZE = 10.5;
 const LINE_GAP = 2.5;
 
+// The standard PDF fonts (Helvetica) encode text as WinAnsi: Latin-1 and these typographic marks.
+const WIN_ANSI_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const NEAREST: Record<string, string> = { '≥': '>=', '≤': '<=', '≠': '!=', '−': '-', '′': "'", '″': '"', 'ł': 'l', 'Ł': 'L', 'đ': 'd', 'Đ': 'D', 'ı': 'i' };
+
+function isWinAnsi(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return char === '\n' || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRAS.has(char);
+}
+
+/**
+ * Text the standard fonts can show: a character they cannot is replaced by its nearest plain form
+ * (accents removed, "≥" as ">=") or "?", never by a wrong glyph, as pdfkit would otherwise draw.
+ */
+export function printable(text: string): string {
+  let result = '';
+  for (const char of text) {
+    if (isWinAnsi(char)) {
+      result += char;
+      continue;
+    }
+    const plain = NEAREST[char] ?? char.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+    result += [...plain].every(isWinAnsi) && plain.length > 0 ? plain : '?';
+  }
+  return result;
+}
+
 type Doc = PDFKit.PDFDocument;
 type Struct = PDFKit.PDFStructureElement;
 
@@ -37,6 +63,7 @@ function tagged(doc: Doc, parent: Struct, tag: string, draw: () => void): void {
 }
 
 export function renderLetterPdf(content: LetterContent, options: LetterLayoutOptions): Promise<Buffer> {
+  content = printableContent(content);
   const doc = new PDFDocument({
     size: 'A4',
     margins: MARGIN,
@@ -59,7 +86,7 @@ export function renderLetterPdf(content: LetterContent, options: LetterLayoutOpt
   doc.addStructure(root);
   const width = doc.page.width - MARGIN.left - MARGIN.right;
 
-  letterhead(doc, root, options.organisation, width);
+  letterhead(doc, root, printable(options.organisation), width);
   addressBlock(doc, root, content, width);
 
   tagged(doc, root, 'P', () => {
@@ -99,6 +126,23 @@ export function renderLetterPdf(content: LetterContent, options: LetterLayoutOpt
   pageFooters(doc, content.title, width);
   doc.end();
   return done;
+}
+
+function printableContent(content: LetterContent): LetterContent {
+  const block = (b: LetterBlock): LetterBlock =>
+    b.kind === 'paragraph' ? { ...b, text: printable(b.text) }
+      : b.kind === 'list' ? { ...b, items: b.items.map(printable) }
+        : { ...b, caption: printable(b.caption), head: b.head.map(printable), rows: b.rows.map((r) => r.map(printable)) };
+  return {
+    ...content,
+    title: printable(content.title),
+    heading: printable(content.heading),
+    recipient: content.recipient.map(printable),
+    opening: content.opening.map(block),
+    sections: content.sections.map((s) => ({ heading: printable(s.heading), blocks: s.blocks.map(block) })),
+    closing: content.closing.map(block),
+    signatory: content.signatory.map(printable),
+  };
 }
 
 function letterhead(doc: Doc, root: Struct, organisation: string, width: number): void {
