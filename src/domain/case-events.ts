@@ -1,8 +1,13 @@
+import { publicationEventLabels } from './publication.ts';
+import { remedyEventLabels } from './remedies.ts';
+
 /**
  * The closed vocabulary of the case timeline. Every change to a case appends one of these;
  * `facts` hold what statistics need, `detail` the personal free text (anonymisable on its own).
  */
 export const caseEventLabels = {
+  ...remedyEventLabels,
+  ...publicationEventLabels,
   'case-registered': 'Complaint registered',
   'assessment-closed': 'Closed after initial enquiries',
   'referred-back': 'Referred back for local resolution',

@@ -6,6 +6,7 @@ import type { JobHandlers } from './worker.ts';
 import { remedyJobHandlers, scheduleRemedyJobs } from './remedy-jobs.ts';
 import { letterJobHandlers } from './letter-jobs.ts';
 import { HOUSEKEEPING, housekeepingJob, scheduleHousekeeping } from './housekeeping.ts';
+import { REFRESH_PUBLIC_STATISTICS, refreshPublicStatisticsJob, schedulePublicStatisticsRefresh } from './statistics-jobs.ts';
 
 /** Every kind of background job Redress runs, by kind: what a worker is given to start. */
 export function jobHandlers(deps: ServiceDeps, notifier: Notifier): JobHandlers {
@@ -13,6 +14,7 @@ export function jobHandlers(deps: ServiceDeps, notifier: Notifier): JobHandlers 
     [SEND_NOTIFICATION]: sendNotificationJob(deps, notifier),
     [SEND_REMINDERS]: sendRemindersJob(deps),
     [HOUSEKEEPING]: housekeepingJob(deps),
+    [REFRESH_PUBLIC_STATISTICS]: refreshPublicStatisticsJob(deps),
     ...remedyJobHandlers(deps, notifier),
     ...letterJobHandlers(deps),
   };
@@ -22,5 +24,6 @@ export function jobHandlers(deps: ServiceDeps, notifier: Notifier): JobHandlers 
 export async function scheduleRecurringJobs(deps: ServiceDeps): Promise<void> {
   await scheduleReminders(deps);
   await scheduleHousekeeping(deps);
+  await schedulePublicStatisticsRefresh(deps);
   await scheduleRemedyJobs(deps);
 }

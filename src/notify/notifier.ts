@@ -26,5 +26,11 @@ export const notificationTemplates = {
   'decision-made': 'We have made our decision',
   'reminder-waiting-for-you': 'We are waiting for something from you',
   'draft-saved': 'Your complaint is saved',
+  // To bodies' link officers.
+  'enquiry-sent-to-body': 'We have sent your council an enquiry',
+  'remedy-due-soon': 'A remedy we recommended is due soon',
+  'remedy-overdue': 'A remedy we recommended is overdue',
+  'remedy-still-overdue': 'A remedy we recommended is still overdue',
+  'remedy-delayed': 'A remedy we recommended is now a delayed remedy',
 } as const;
 export type NotificationTemplate = keyof typeof notificationTemplates;

@@ -7,12 +7,13 @@ import { notificationTemplates, type NotificationTemplate } from './notifier.ts'
  * message; their names belong in `notificationTemplates` (notifier.ts) beside the others, so that
  * GOV.UK Notify is given a template id for each.
  */
+/** The messages to bodies' link officers (a subset of every message, by name and subject). */
 export const linkOfficerMessages = {
-  'enquiry-sent-to-body': 'We have sent your council an enquiry',
-  'remedy-due-soon': 'A remedy we recommended is due soon',
-  'remedy-overdue': 'A remedy we recommended is overdue',
-  'remedy-still-overdue': 'A remedy we recommended is still overdue',
-  'remedy-delayed': 'A remedy we recommended is now a delayed remedy',
+  'enquiry-sent-to-body': notificationTemplates['enquiry-sent-to-body'],
+  'remedy-due-soon': notificationTemplates['remedy-due-soon'],
+  'remedy-overdue': notificationTemplates['remedy-overdue'],
+  'remedy-still-overdue': notificationTemplates['remedy-still-overdue'],
+  'remedy-delayed': notificationTemplates['remedy-delayed'],
 } as const;
 export type LinkOfficerMessage = keyof typeof linkOfficerMessages;
 /** Every message Redress sends. */

@@ -9,6 +9,7 @@ import { invalid, notFound } from './errors.ts';
 import { moveTo, runCaseAction } from './case-action.ts';
 import { parseOrThrow } from './validation.ts';
 import type { ServiceDeps } from './deps.ts';
+import { notifyLinkOfficersOfEnquiry } from './bodies/enquiry-notifications.ts';
 import { notifyCaseParties } from '../jobs/send-notification.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a real date');
@@ -36,6 +37,10 @@ export async function sendEnquiry(deps: ServiceDeps, reference: string, actor: A
     if (input.dueOn <= londonDate(context.now)) throw invalid({ dueOn: 'The response due date must be in the future' });
     const enquiryId = await insertEnquiry(context.trx, { caseId: context.caseRow.id, bodyId: input.bodyId, sentAt: context.now, dueOn: input.dueOn, question: input.question });
     await context.record('enquiry-sent', { enquiryId, bodyId: input.bodyId, dueOn: input.dueOn }, input.question);
+    await notifyLinkOfficersOfEnquiry(context.trx, {
+      caseId: context.caseRow.id, reference: context.caseRow.reference, bodyId: input.bodyId,
+      bodyName: bodies.find((b) => b.id === input.bodyId)?.name ?? '', dueOn: input.dueOn, at: context.now,
+    });
   });
 }
 

@@ -4,6 +4,14 @@ const encodeRef = (reference: string) => encodeURIComponent(reference.replace(/\
 export const paths = {
   home: '/',
   health: '/health',
+  public: {
+    councils: '/councils',
+    map: '/map',
+    decisions: '/decisions',
+    reports: '/reports',
+    openData: '/open-data',
+    watchList: '/watch-list',
+  },
   staff: {
     signIn: '/staff/sign-in',
     signOut: '/staff/sign-out',
@@ -20,6 +28,12 @@ export const paths = {
     standardsAtRisk: '/staff/service-standards/at-risk',
     serviceStandard: (id: string) => `/staff/service-standards/${encodeURIComponent(id)}`,
     outbox: '/staff/outbox',
+    remedies: '/staff/remedies',
+    publication: '/staff/publication',
+    letters: '/staff/letters',
+    bodies: '/staff/bodies',
+    caseRemedies: (reference: string) => `/staff/cases/${encodeRef(reference)}/remedies`,
+    casePublication: (reference: string) => `/staff/cases/${encodeRef(reference)}/publication`,
     case: (reference: string) => `/staff/cases/${encodeRef(reference)}`,
     caseAction: (reference: string, action: string) => `/staff/cases/${encodeRef(reference)}/${action}`,
     document: (reference: string, id: number) => `/staff/cases/${encodeRef(reference)}/documents/${id}`,

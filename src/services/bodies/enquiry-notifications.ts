@@ -1,7 +1,6 @@
 import { activeLinkOfficersOfBody } from '../../data/repositories/link-officers.ts';
 import type { Db } from '../../data/repositories/cases.ts';
 import { formatLondonDate } from '../../domain/london-time.ts';
-import type { NotificationTemplate } from '../../notify/notifier.ts';
 import type { LinkOfficerMessage } from '../../notify/templates.ts';
 import { queueNotification } from '../notifications.ts';
 
@@ -25,8 +24,7 @@ export async function notifyLinkOfficersOfEnquiry(
       caseId: enquiry.caseId,
       personId: null,
       recipient: { channel: 'email', address: officer.email },
-      // A link officer's message: not yet in notificationTemplates' type (see notify/templates.ts), but sent like one.
-      template: ENQUIRY_SENT as NotificationTemplate,
+      template: ENQUIRY_SENT,
       personalisation: { reference: enquiry.reference, bodyName: enquiry.bodyName, dueOn: formatLondonDate(enquiry.dueOn) },
       at: enquiry.at,
     });

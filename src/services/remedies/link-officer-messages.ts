@@ -2,8 +2,7 @@ import type { Db } from '../../data/repositories/cases.ts';
 import { linkOfficersForRemedy } from '../../data/repositories/remedies.ts';
 import { formatLondonDate, type IsoDate } from '../../domain/london-time.ts';
 import { remedyKinds } from '../../domain/vocabulary.ts';
-import type { NotificationTemplate } from '../../notify/notifier.ts';
-import type { LinkOfficerMessage, MessageName } from '../../notify/templates.ts';
+import type { LinkOfficerMessage } from '../../notify/templates.ts';
 import { queueNotification } from '../notifications.ts';
 
 export interface RemedyAbout {
@@ -13,12 +12,6 @@ export interface RemedyAbout {
   kind: string;
   dueOn: IsoDate;
 }
-
-/**
- * The queue types its messages by the complainants' templates; a link officer's message is stored
- * and sent the same way (see `linkOfficerMessages` in notify/templates.ts).
- */
-const queuedAs = (message: LinkOfficerMessage) => message as MessageName as NotificationTemplate;
 
 /**
  * Queues one email about a remedy to each active link officer of the bodies it concerns, in the
@@ -34,7 +27,7 @@ export async function emailLinkOfficers(db: Db, remedy: RemedyAbout, message: Li
       caseId: remedy.caseId,
       personId: null,
       recipient: { channel: 'email', address: officer.email },
-      template: queuedAs(message),
+      template: message,
       personalisation: {
         name: officer.full_name,
         reference: remedy.reference,

@@ -6,7 +6,20 @@ import { formatLondonDate, formatLondonDateTime, formatLondonTime } from '../../
 import { caseEventLabel } from '../../domain/case-events.ts';
 import { stageLabels, type Stage } from '../../domain/case-lifecycle.ts';
 import { channels, closingReasons, complianceStatuses, contactOutcomes, jurisdictions, outcomes, remedyKinds, roles, teams } from '../../domain/vocabulary.ts';
+import { reminderLabel, satisfactionOutcomes } from '../../domain/remedies.ts';
 import { paths } from '../paths.ts';
+import { approverRoles, drafterRoles } from '../../domain/publication.ts';
+import { remedyListRoles } from '../../domain/remedies.ts';
+import { letterRoles } from '../../services/letters/letter-access.ts';
+import { linkOfficerAdminRoles } from '../../services/bodies/link-officer-admin.ts';
+
+/** Who sees the link to each area of the workbench; the routes themselves check again. */
+const areaRoles: Record<string, readonly string[]> = {
+  remedies: remedyListRoles,
+  publication: [...new Set([...drafterRoles, ...approverRoles])],
+  letters: letterRoles,
+  bodies: linkOfficerAdminRoles,
+};
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +51,8 @@ export function createViewEnvironment(options: { production: boolean }): nunjuck
   env.addFilter('jurisdictionLabel', jurisdictions.label);
   env.addFilter('remedyKindLabel', remedyKinds.label);
   env.addFilter('complianceLabel', complianceStatuses.label);
+  env.addFilter('satisfactionLabel', (value: string) => (satisfactionOutcomes as Record<string, string>)[value] ?? value);
+  env.addFilter('reminderLabel', reminderLabel);
   env.addFilter('roleLabel', roles.label);
   env.addFilter('teamLabel', teams.label);
   env.addFilter('number', (n: number | null | undefined) => (n === null || n === undefined ? '' : Number(n).toLocaleString('en-GB')));
@@ -46,5 +61,6 @@ export function createViewEnvironment(options: { production: boolean }): nunjuck
     Object.entries(errors ?? {}).map(([field, text]) => ({ text, href: `#${field.replace(/\./g, '-')}` })),
   );
   env.addGlobal('paths', paths);
+  env.addGlobal('mayUse', (roles: readonly string[] | undefined, area: keyof typeof areaRoles) => (areaRoles[area] ?? []).some((role) => roles?.includes(role)));
   return env;
 }
