@@ -151,5 +151,9 @@ describe.each(testEngines)('annual letters pages on %s', (engine) => {
     expect(page.body).toContain('Written for this council');
     expect(page.body).toContain('<p class="govuk-body">A second paragraph.</p>');
     expect(page.body).toContain('We did not carry out any detailed investigations of complaints about the council, so there is no upheld rate for the year.');
+    // Generating again when nothing has changed leaves the letter as it was, and says so.
+    const again = await ombudsman.postForm('/staff/letters/2017/councils/X99000006/generate', {});
+    expect(again.headers.location).toBe('/staff/letters/2017/councils/X99000006?done=unchanged');
+    expect((await ombudsman.get(again.headers.location as string)).body).toContain('Nothing had changed, so the letter is as it was.');
   });
 });

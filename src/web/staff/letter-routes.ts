@@ -28,7 +28,8 @@ export const letterPaths = {
 const letterActions = ['statement', 'generate', 'review', 'publish', 'unpublish'] as const;
 type LetterAction = (typeof letterActions)[number];
 
-const doneMessages: Record<LetterAction, string> = {
+const doneMessages: Record<LetterAction | 'unchanged', string> = {
+  unchanged: 'Nothing had changed, so the letter is as it was.',
   statement: 'Statement saved and the letter generated again. It needs reviewing again.',
   generate: 'Letter generated with the latest figures.',
   review: 'Letter marked as reviewed. It can now be published.',
@@ -119,7 +120,7 @@ export function letterRoutes(deps: AppDeps) {
       return reply.code(options.status ?? 200).render('staff/letters/letter.njk', {
         year, yearName: planYearName(year), letter, statusTags, letterPaths,
         publicUrl: councilPaths.annualLetter(letter.code, year),
-        flash: options.errors ? undefined : letterActions.find((a) => a === done) && doneMessages[done as LetterAction],
+        flash: options.errors || !done || !Object.hasOwn(doneMessages, done) ? undefined : doneMessages[done as keyof typeof doneMessages],
         values: { statement: letter.letter?.statement_text ?? '', ...options.values },
         errors: options.errors, statementMaxLength: STATEMENT_MAX_LENGTH,
       });
@@ -144,12 +145,13 @@ export function letterRoutes(deps: AppDeps) {
         const staff = signedIn(request);
         const body = (request.body ?? {}) as FormBody;
         try {
-          if (action === 'statement') await editLetterStatement(services, staff, code, year, field(body, 'statement'));
-          else if (action === 'generate') await regenerateLetter(services, staff, code, year);
+          let outcome: string = action;
+          if (action === 'statement') outcome = (await editLetterStatement(services, staff, code, year, field(body, 'statement'))) === 'unchanged' ? 'unchanged' : action;
+          else if (action === 'generate') outcome = (await regenerateLetter(services, staff, code, year)) === 'unchanged' ? 'unchanged' : action;
           else if (action === 'review') await reviewLetter(services, staff, code, year, field(body, 'version'));
           else if (action === 'publish') await publishLetter(services, staff, code, year);
           else await unpublishLetter(services, staff, code, year);
-          return reply.redirect(`${letterPaths.letter(year, code)}?done=${action}`, 303);
+          return reply.redirect(`${letterPaths.letter(year, code)}?done=${outcome}`, 303);
         } catch (error) {
           if (error instanceof AppError && ['invalid', 'illegal', 'conflict'].includes(error.code)) {
             const errors = error.code === 'invalid' ? error.fields : { [action]: error.message };
