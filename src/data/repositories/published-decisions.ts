@@ -197,15 +197,20 @@ export async function wordsAreSearchable(db: Db, words: string): Promise<boolean
   return Number(result.rows[0]?.nodes ?? 0) > 0;
 }
 
-function publicBase(db: Db, search: DecisionSearch) {
+/**
+ * The published decisions a search matches, on published_decisions alone: the case's and the
+ * decision's columns are tested in EXISTS subqueries, so a search without them never joins
+ * (counting every published decision is then a scan of the partial index alone).
+ *
+ * `approved_at is not null` is not tested: the table's CHECK makes every published row an
+ * approved one, and leaving it out lets the partial index answer on its own.
+ */
+function publicMatches(db: Db, search: DecisionSearch) {
   let query = db
     .selectFrom('published_decisions as pd')
-    .innerJoin('decisions as d', 'd.id', 'pd.decision_id')
-    .innerJoin('cases as c', 'c.id', 'pd.case_id')
     // Matches the partial index published_decisions_public_idx.
     .where('pd.published_at', 'is not', null)
-    .where('pd.withdrawn_at', 'is', null)
-    .where('pd.approved_at', 'is not', null);
+    .where('pd.withdrawn_at', 'is', null);
   if (search.words) query = query.where(sql<SqlBool>`pd.search @@ websearch_to_tsquery('english', ${search.words})`);
   if (search.bodyId !== undefined) {
     const bodyId = search.bodyId;
@@ -213,17 +218,30 @@ function publicBase(db: Db, search: DecisionSearch) {
       exists(selectFrom('case_bodies as cb').select(sql.lit(1).as('one')).whereRef('cb.case_id', '=', 'pd.case_id').where('cb.body_id', '=', bodyId)),
     );
   }
-  if (search.category) query = query.where('c.category', '=', search.category);
-  if (search.subcategory) query = query.where('c.subcategory', '=', search.subcategory);
-  if (search.outcome) query = query.where('d.outcome', '=', search.outcome);
-  if (search.decidedFrom) query = query.where('d.made_at', '>=', search.decidedFrom);
-  if (search.decidedBefore) query = query.where('d.made_at', '<', search.decidedBefore);
+  if (search.category || search.subcategory) {
+    query = query.where(({ exists, selectFrom }) => {
+      let cases = selectFrom('cases as c').select(sql.lit(1).as('one')).whereRef('c.id', '=', 'pd.case_id');
+      if (search.category) cases = cases.where('c.category', '=', search.category);
+      if (search.subcategory) cases = cases.where('c.subcategory', '=', search.subcategory);
+      return exists(cases);
+    });
+  }
+  if (search.outcome || search.decidedFrom || search.decidedBefore) {
+    query = query.where(({ exists, selectFrom }) => {
+      // The case too (always the same): lets the planner go from decisions to published_decisions by its case_id index.
+      let decisions = selectFrom('decisions as d').select(sql.lit(1).as('one')).whereRef('d.id', '=', 'pd.decision_id').whereRef('d.case_id', '=', 'pd.case_id');
+      if (search.outcome) decisions = decisions.where('d.outcome', '=', search.outcome);
+      if (search.decidedFrom) decisions = decisions.where('d.made_at', '>=', search.decidedFrom);
+      if (search.decidedBefore) decisions = decisions.where('d.made_at', '<', search.decidedBefore);
+      return exists(decisions);
+    });
+  }
   return query;
 }
 
 /** The count of a search, as a query (so its plan can be checked: see the publication scale test). */
 export function countPublishedDecisionsQuery(db: Db, search: DecisionSearch) {
-  return publicBase(db, search).select((eb) => eb.fn.countAll<number>().as('n'));
+  return publicMatches(db, search).select((eb) => eb.fn.countAll<number>().as('n'));
 }
 
 export async function countPublishedDecisions(db: Db, search: DecisionSearch): Promise<number> {
@@ -237,20 +255,32 @@ export const MATCH_END = '\u0003';
 
 /**
  * A page of results: the most relevant first when searching by words (ts_rank_cd, then the
- * newest), otherwise the most recently published first (the partial index's order). Each has
- * its summary and, for word searches, a short extract with the matched words marked.
+ * newest), otherwise the most recently published first (the partial index's order). The page's
+ * ids are found first, sorting only narrow rows; then the page's twenty rows are read in full,
+ * each with its summary and, for word searches, a short extract with the matched words marked.
  */
 export function searchPublishedDecisionsQuery(db: Db, search: DecisionSearch, offset: number, limit: number) {
   const tsquery = search.words ? sql`websearch_to_tsquery('english', ${search.words})` : undefined;
+  const rank = tsquery ? sql<number>`ts_rank_cd(pd.search, ${tsquery})` : sql<number>`0`;
+  const page = publicMatches(db, search)
+    .select(['pd.id', 'pd.published_at', rank.as('rank')])
+    .orderBy('rank', 'desc')
+    .orderBy('pd.published_at', 'desc')
+    .orderBy('pd.id', 'desc')
+    .offset(offset)
+    .limit(limit);
   const headlineOptions = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "`;
-  let query = publicBase(db, search)
-    .select([
-      'pd.id', 'pd.summary_text', 'pd.published_at', 'd.made_at', 'd.outcome', 'c.reference', 'c.category', 'c.subcategory',
-    ])
+  return db
+    .selectFrom(page.as('page'))
+    .innerJoin('published_decisions as pd', 'pd.id', 'page.id')
+    .innerJoin('decisions as d', 'd.id', 'pd.decision_id')
+    .innerJoin('cases as c', 'c.id', 'pd.case_id')
+    .select(['pd.id', 'pd.summary_text', 'pd.published_at', 'd.made_at', 'd.outcome', 'c.reference', 'c.category', 'c.subcategory'])
     .select(sql<string>`(select string_agg(b.name, ', ' order by b.name) from case_bodies cb join bodies b on b.id = cb.body_id where cb.case_id = c.id)`.as('body_names'))
-    .select((tsquery ? sql<string | null>`ts_headline('english', pd.statement_text, ${tsquery}, ${headlineOptions})` : sql<string | null>`null`).as('extract'));
-  if (tsquery) query = query.orderBy(sql`ts_rank_cd(pd.search, ${tsquery})`, 'desc');
-  return query.orderBy('pd.published_at', 'desc').orderBy('pd.id', 'desc').offset(offset).limit(limit);
+    .select((tsquery ? sql<string | null>`ts_headline('english', pd.statement_text, ${tsquery}, ${headlineOptions})` : sql<string | null>`null`).as('extract'))
+    .orderBy('page.rank', 'desc')
+    .orderBy('page.published_at', 'desc')
+    .orderBy('page.id', 'desc');
 }
 
 export async function searchPublishedDecisions(db: Db, search: DecisionSearch, offset: number, limit: number) {
@@ -258,9 +288,20 @@ export async function searchPublishedDecisions(db: Db, search: DecisionSearch, o
 }
 export type PublishedDecisionResult = Awaited<ReturnType<typeof searchPublishedDecisions>>[number];
 
+/** Published and not withdrawn, with its case and decision: what the public may read. */
+function publicBase(db: Db) {
+  return db
+    .selectFrom('published_decisions as pd')
+    .innerJoin('decisions as d', 'd.id', 'pd.decision_id')
+    .innerJoin('cases as c', 'c.id', 'pd.case_id')
+    .where('pd.published_at', 'is not', null)
+    .where('pd.withdrawn_at', 'is', null)
+    .where('pd.approved_at', 'is not', null);
+}
+
 /** One published decision, or undefined if it is not (or no longer) public. */
 export async function findPublishedDecision(db: Db, id: number) {
-  return publicBase(db, {})
+  return publicBase(db)
     .select([
       'pd.id', 'pd.summary_text', 'pd.statement_text', 'pd.published_at', 'd.made_at', 'd.outcome', 'c.id as case_id', 'c.reference', 'c.category', 'c.subcategory', 'c.jurisdiction',
     ])
@@ -304,6 +345,6 @@ export async function findBodyByCode(db: Db, code: string) {
 /** The public decision of each of these cases, where there is one. */
 export async function publicDecisionIdsOfCases(db: Db, caseIds: readonly number[]): Promise<Map<number, number>> {
   if (caseIds.length === 0) return new Map();
-  const rows = await publicBase(db, {}).select(['pd.id', 'pd.case_id']).where('pd.case_id', 'in', caseIds).execute();
+  const rows = await publicBase(db).select(['pd.id', 'pd.case_id']).where('pd.case_id', 'in', caseIds).execute();
   return new Map(rows.map((r) => [r.case_id, r.id]));
 }
