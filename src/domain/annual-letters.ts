@@ -271,7 +271,7 @@ export function remediedSentence(f: CouncilFigures): string | undefined {
 export function complianceSentence(f: CouncilFigures, year: string): string {
   const c = f.compliance;
   if (c.denominator === 0) {
-    return `None of the remedies we recommended to the council fell due and was settled in ${year}, so there is no compliance rate for the year.`;
+    return `No remedies we recommended to the council were both due and settled in ${year}, so there is no compliance rate for the year.`;
   }
   const caution = c.denominator < SMALL_NUMBERS ? ' This is a small number of remedies, so the rate should be read with caution.' : '';
   if (c.denominator === 1) {
