@@ -100,7 +100,8 @@ export function renderLetterPdf(content: LetterContent, options: LetterLayoutOpt
 
   for (const block of content.opening) drawBlock(doc, root, block, width);
   for (const section of content.sections) {
-    keepWithNext(doc, 80);
+    // A heading goes to the next page with the start of its section, never alone at the foot of one.
+    keepWithNext(doc, 40 + heightToKeep(section.blocks[0]));
     doc.moveDown(0.4);
     tagged(doc, root, 'H2', () => {
       doc.font('Helvetica-Bold').fontSize(12.5).fillColor(INK).text(section.heading, MARGIN.left, doc.y, { width });
@@ -173,6 +174,12 @@ function keepWithNext(doc: Doc, height: number): void {
   if (doc.y + height > doc.page.height - MARGIN.bottom) doc.addPage();
 }
 
+/** Room a block needs at the foot of a page: a whole table (it is short), or a few lines of text. */
+function heightToKeep(block: LetterBlock | undefined): number {
+  if (block?.kind === 'table') return 40 + 26 * (block.rows.length + 1);
+  return 45;
+}
+
 function drawBlock(doc: Doc, root: Struct, block: LetterBlock, width: number): void {
   doc.font('Helvetica').fontSize(BODY_SIZE).fillColor(INK);
   if (block.kind === 'paragraph') {
@@ -202,7 +209,7 @@ function drawBlock(doc: Doc, root: Struct, block: LetterBlock, width: number): v
 }
 
 function drawTable(doc: Doc, root: Struct, table: Extract<LetterBlock, { kind: 'table' }>, width: number): void {
-  keepWithNext(doc, 40 + 26 * (table.rows.length + 1));
+  keepWithNext(doc, heightToKeep(table));
   tagged(doc, root, 'Caption', () => {
     doc.font('Helvetica-Bold').fontSize(9.5).fillColor(MUTED).text(table.caption, MARGIN.left, doc.y, { width });
   });
