@@ -34,19 +34,18 @@ const openings = [
   'The complainant’s daughter complained on her mother’s behalf about',
   'Ms Z said the care provider did not follow its own policy on',
 ];
+// In the order of finalDecisionOutcomes, so what a statement says agrees with its outcome.
 const findings = [
-  'We found the council at fault because it did not keep proper records and did not reply to letters within its published timescales.',
-  'We found no fault in the way the council reached its decision: it considered the evidence and explained its reasons.',
+  'We found the council at fault because it did not keep proper records and did not reply to letters within its published timescales, which caused avoidable distress.',
+  'The council failed to follow the statutory guidance, but this did not change the outcome for the complainant.',
   'The council accepted it had delayed and had already apologised and offered a payment, which we consider a suitable remedy.',
-  'The council failed to follow the statutory guidance and this caused avoidable distress and uncertainty.',
-  'The care provider charged fees that had not been agreed in the contract, which was fault.',
+  'We found no fault in the way the council reached its decision: it considered the evidence and explained its reasons.',
 ];
 const remedies = [
-  'The council agreed to apologise in writing and pay £250 for the distress caused.',
-  'The council agreed to review its procedures and train its staff within three months.',
+  'The council agreed to apologise in writing and pay £250 for the distress caused, and to review its procedures within three months.',
+  'The council agreed to remind its staff of the guidance.',
+  'We did not recommend a further remedy because the council had already put things right.',
   'We did not recommend a remedy because there was no fault.',
-  'The council agreed to reconsider the application without delay and tell the complainant the outcome.',
-  'The provider agreed to refund the fees charged in error and apologise.',
 ];
 const background = [
   'Councils must make decisions within a reasonable time and keep the person informed of progress.',
@@ -72,7 +71,7 @@ export async function insertSampleDecisions(db: Kysely<Database>, sample: Sample
         ${pairs} as pairs,
         ${sql.lit(sample.until.toISOString())}::timestamptz - make_interval(secs => (i::float8 / ${sample.count}) * ${spanSeconds}) as made_at,
         (${sql.val([...sample.bodyIds])}::int[])[1 + (i % ${sample.bodyIds.length})] as body_id,
-        (${textArray(finalDecisionOutcomes)})[1 + ((i * 7) % ${finalDecisionOutcomes.length})] as outcome
+        1 + ((i * 7) % ${finalDecisionOutcomes.length}) as outcome_index
       from generate_series(1, ${sample.count}) as i
     ),
     shaped as (
@@ -86,8 +85,9 @@ export async function insertSampleDecisions(db: Kysely<Database>, sample: Sample
     texts as (
       select shaped.*,
         (${textArray(openings)})[1 + (i % ${openings.length})] || ' ' || lower(subcategory) || '.' as summary_start,
-        (${textArray(findings)})[1 + ((i * 3) % ${findings.length})] as finding,
-        (${textArray(remedies)})[1 + ((i * 5) % ${remedies.length})] as remedy,
+        (${textArray(finalDecisionOutcomes)})[outcome_index] as outcome,
+        (${textArray(findings)})[outcome_index] as finding,
+        (${textArray(remedies)})[outcome_index] as remedy,
         (${textArray(background)})[1 + ((i * 11) % ${background.length})] || ' ' || (${textArray(background)})[1 + ((i * 17 + 1) % ${background.length})] as context
       from shaped
     ),
