@@ -45,6 +45,8 @@ export interface Operation {
   label: string;
   /** Statuses that count as success. */
   expect: number[];
+  /** Public pages need no sign-in (and their figures are cached by the server). */
+  public?: boolean;
   /** Concurrency when not the run's default (the year's report is measured one at a time). */
   concurrency?: number;
   /** The n-th request of a run. */
@@ -148,27 +150,35 @@ export const operations: readonly Operation[] = [
   },
   {
     key: 'council',
+    public: true,
     label: 'Council page (HTML)',
     expect: [200],
     request: (n, f) => ({ method: 'GET', path: `/councils/${at(f.councils, n).code}?year=${f.year}` }),
+    sql: (db, n, f) => plainSql.council(db, f, at(f.councils, n)),
     jsonTwin: 'council-json',
   },
   {
     key: 'council-json',
+    public: true,
     label: 'Council page as JSON',
     expect: [200],
     request: (n, f) => ({ method: 'GET', path: `/open-data/${f.year}/councils/${at(f.councils, n).code}.json` }),
+    sql: (db, n, f) => plainSql.councilJson(db, f, at(f.councils, n)),
   },
   {
     key: 'map',
+    public: true,
     label: 'Map, upheld rate',
     expect: [200],
     request: (_n, f) => ({ method: 'GET', path: `/map?measure=upheld-rate&year=${f.year}` }),
+    sql: (db, _n, f) => plainSql.map(db, f),
   },
   {
     key: 'open-data-csv',
+    public: true,
     label: 'Open data CSV, a year',
     expect: [200],
     request: (_n, f) => ({ method: 'GET', path: `/open-data/${f.year}/body-statistics.csv` }),
+    sql: (db, _n, f) => plainSql.openDataCsv(db, f),
   },
 ];

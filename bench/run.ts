@@ -126,7 +126,27 @@ async function prepareHistory(handle: DatabaseHandle, opts: Options): Promise<Ge
     return null;
   }
   say(`generating ${fmt(opts.cases)} cases`);
-  return generateHistory(handle, { cases: opts.cases, seed: opts.seed, referenceDir: process.env.REDRESS_REFERENCE_DIR ?? join(ROOT, '..', 'shared', 'data') });
+  return generateHistory(handle, { cases: opts.cases, seed: opts.seed, referenceDir: REFERENCE_DIR });
+}
+
+/** Councils' names and boundaries: REDRESS_REFERENCE_DIR, else the copy beside the project (../shared/data) when there is one. */
+const REFERENCE_DIR = process.env.REDRESS_REFERENCE_DIR ?? join(ROOT, '..', 'shared', 'data');
+
+/** True when real councils are loaded but their boundaries are not (the map would have nothing to draw). */
+async function boundariesMissing(handle: DatabaseHandle): Promise<boolean> {
+  const row = (await sql<{ boundaries: number; councils: number }>`
+    select (select count(*) from body_boundaries)::int as boundaries,
+           (select count(*) from bodies where kind = 'council' and not fictional)::int as councils`.execute(handle.db)).rows[0];
+  return (row?.boundaries ?? 0) === 0 && (row?.councils ?? 0) > 0;
+}
+
+/** Loads the boundaries with the application's own command (the database must not be open here: PGlite allows one process). */
+async function importBoundaries(opts: Options): Promise<void> {
+  say('loading council boundaries for the map (redress import boundaries)');
+  const env = { ...process.env, REDRESS_REFERENCE_DIR: REFERENCE_DIR, LOG_LEVEL: 'warn', ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : { DATABASE_URL: '', DATA_DIR: opts.dataDir }) };
+  await exec(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'import', 'boundaries'], { cwd: ROOT, env }).catch((error: unknown) => {
+    say(`the boundaries could not all be loaded (the map draws what it has): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  });
 }
 
 async function databaseFacts(handle: DatabaseHandle): Promise<Machine['database']> {
@@ -279,14 +299,17 @@ async function main(): Promise<void> {
   let fixtures: Fixtures;
   let figures: unknown;
   let database: Machine['database'];
+  let needsBoundaries: boolean;
   try {
     generated = await prepareHistory(handle, opts);
     fixtures = await loadFixtures(handle.db, opts.cases);
     figures = await historyFigures(handle.db);
     database = await databaseFacts(handle);
+    needsBoundaries = await boundariesMissing(handle);
   } finally {
     await handle.close();
   }
+  if (needsBoundaries) await importBoundaries(opts);
   const build = await buildServer(say);
   say(`server: ${build.note}`);
 
@@ -299,7 +322,15 @@ async function main(): Promise<void> {
   let server: RunningServer | undefined;
   try {
     if (!opts.databaseUrl) {
-      // Embedded: the SQL side first, alone with the database; then the server gets the folder.
+      // Embedded: the server first, briefly, to compute and cache the public figures as the HTTP
+      // side's warm-up would; then the SQL side alone with the database; then the server again.
+      say('warming the public figures (the server computes and caches them on first request)');
+      const warming = await startServer({ mode: build.mode, env: serverEnv, logFile });
+      try {
+        for (const operation of selected.filter((o) => o.public)) await available(warming.url, operation, fixtures, {} as Sessions);
+      } finally {
+        await warming.stop();
+      }
       const side = await openSqlSide(opts, needed);
       loadBeforeMeasuring = loadAverage();
       try {

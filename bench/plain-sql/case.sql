@@ -20,7 +20,7 @@ select "r".*, (select string_agg(b.name || ': ' || s.amount_pence::text, '; ' or
 select "q".*, "b"."name" as "body_name" from "enquiries" as "q" inner join "bodies" as "b" on "b"."id" = "q"."body_id" where "q"."case_id" = $1 order by "q"."id";
 
 -- name: case-documents
-select "d"."id", "d"."file_name", "d"."content_type", "d"."size_bytes", "d"."sha256", "d"."uploaded_at", "d"."scan_status", "u"."display_name" as "uploaded_by_name", "p"."full_name" as "uploaded_by_person_name" from "documents" as "d" left join "staff_users" as "u" on "u"."id" = "d"."uploaded_by" left join "people" as "p" on "p"."id" = "d"."uploaded_by_person_id" where "d"."case_id" = $1 and "d"."deleted_at" is null order by "d"."id";
+select "d"."id", "d"."file_name", "d"."content_type", "d"."size_bytes", "d"."sha256", "d"."uploaded_at", "d"."scan_status", "u"."display_name" as "uploaded_by_name", "p"."full_name" as "uploaded_by_person_name", "lo"."full_name" as "uploaded_by_link_officer_name" from "documents" as "d" left join "staff_users" as "u" on "u"."id" = "d"."uploaded_by" left join "people" as "p" on "p"."id" = "d"."uploaded_by_person_id" left join "link_officers" as "lo" on "lo"."id" = "d"."uploaded_by_link_officer_id" where "d"."case_id" = $1 and "d"."deleted_at" is null order by "d"."id";
 
 -- name: case-clock-stops
 select * from "clock_stops" where "case_id" = $1 order by "id";

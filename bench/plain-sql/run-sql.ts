@@ -114,6 +114,31 @@ const prefix = (text: string) => `${text.toLowerCase().replace(/[\\%_]/g, (c) =>
 
 const midnight = (date: string) => londonMidnight(date).toISOString();
 
+/** Plan years (April to March, named by their first year) from this one back to the history's first, newest first. */
+function planYearsBack(first: number): number[] {
+  const today = londonDate(new Date());
+  const current = Number(today.slice(0, 4)) - (today.slice(5, 7) < '04' ? 1 : 0);
+  return Array.from({ length: Math.max(0, current - first + 1) }, (_, k) => current - k);
+}
+/** The public statistics cache's keys, as services/body-statistics.ts names them. */
+const yearKey = (year: number) => `body-statistics:v1:year:${year}`;
+const bodyKey = (year: number, code: string) => `body-statistics:v1:body:${year}:${code}`;
+const tableKey = (year: number) => `body-statistics:v1:table:${year}`;
+/** The history starts in April 2016 (bench/generate-history.ts). */
+const FIRST_PLAN_YEAR = 2016;
+
+async function councilFigures(db: SqlWorker, key: 'council' | 'council-json', f: Fixtures, council: { id: number; code: string }) {
+  const years = planYearsBack(FIRST_PLAN_YEAR);
+  const found = await runStatement(db, key, 'find-body', [council.code]);
+  if (!found.length) throw new Error(`No body ${council.code}`);
+  await runStatement(db, key, 'first-case');
+  await runStatement(db, key, 'years-computed', years.map(yearKey));
+  await runStatement(db, key, 'body-figures', years.map((y) => bodyKey(y, council.code)));
+  await runStatement(db, key, 'years-computed', years.map(yearKey));
+  await runStatement(db, key, 'annual-letter', [council.id, f.year]);
+  await runStatement(db, key, 'year-figures', years.map(yearKey));
+}
+
 export const plainSql = {
   async queue(db: SqlWorker, f: Fixtures) {
     await startRequest(db, f.caseworkerId);
@@ -184,6 +209,31 @@ export const plainSql = {
       await runStatement(db, 'message', 'insert-event', [caseId, 'message-received', now, null, JSON.stringify({ messageId, fromPersonId: own.personId, from: 'complainant' }), text]);
     });
     await endRequest(db, { portalEmail: own.email, portalSeenAt: now.getTime(), portalFlash: 'Your message has been sent' });
+  },
+
+  /** The council's page for the year: its figures, the year's for comparison, its annual letter. */
+  async council(db: SqlWorker, f: Fixtures, council: { id: number; code: string }) {
+    await councilFigures(db, 'council', f, council);
+  },
+
+  /** The same data as JSON (the route checks the year is published first). */
+  async councilJson(db: SqlWorker, f: Fixtures, council: { id: number; code: string }) {
+    await runStatement(db, 'council-json', 'first-case');
+    await councilFigures(db, 'council-json', f, council);
+  },
+
+  async map(db: SqlWorker, f: Fixtures) {
+    await runStatement(db, 'map', 'first-case');
+    await runStatement(db, 'map', 'boundaries-summary');
+    await runStatement(db, 'map', 'councils', ['council']);
+    await runStatement(db, 'map', 'years-computed', [yearKey(f.year)]);
+    await runStatement(db, 'map', 'year-table', [tableKey(f.year)]);
+  },
+
+  async openDataCsv(db: SqlWorker, f: Fixtures) {
+    await runStatement(db, 'open-data-csv', 'first-case');
+    await runStatement(db, 'open-data-csv', 'years-computed', [yearKey(f.year)]);
+    await runStatement(db, 'open-data-csv', 'year-table', [tableKey(f.year)]);
   },
 
   /** The plan year's report (fixtures.year), then the page's 12-month trend and channel mix as of today. */
