@@ -125,7 +125,6 @@ function queueBase(db: Db) {
     .selectFrom('decisions as d')
     .innerJoin('cases as c', 'c.id', 'd.case_id')
     .leftJoin('published_decisions as pd', 'pd.case_id', 'c.id')
-    .leftJoin('staff_users as drafter', 'drafter.id', 'pd.drafted_by')
     .where('d.kind', '=', 'final')
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('decisions as later').select(sql.lit(1).as('one')).whereRef('later.case_id', '=', 'd.case_id').where('later.kind', '=', 'final').whereRef('later.id', '>', 'd.id'))),
@@ -136,10 +135,11 @@ const reviewStep = sql<ReviewEventKind | null>`(select e.kind from case_events e
 
 function tabCondition(tab: QueueTab): Expression<SqlBool> {
   switch (tab) {
+    // CASE, so the timeline is read only for drafts that are not yet approved.
     case 'review':
-      return sql<SqlBool>`(pd.id is null or (pd.approved_at is null and coalesce(${reviewStep}, 'publication-drafted') <> 'publication-submitted'))`;
+      return sql<SqlBool>`(case when pd.id is null then true when pd.approved_at is not null then false else coalesce(${reviewStep}, 'publication-drafted') <> 'publication-submitted' end)`;
     case 'approval':
-      return sql<SqlBool>`(pd.approved_at is null and ${reviewStep} = 'publication-submitted')`;
+      return sql<SqlBool>`(case when pd.id is null or pd.approved_at is not null then false else ${reviewStep} is not distinct from 'publication-submitted' end)`;
     case 'publish':
       return sql<SqlBool>`(pd.approved_at is not null and pd.published_at is null)`;
     case 'published':
@@ -149,9 +149,14 @@ function tabCondition(tab: QueueTab): Expression<SqlBool> {
   }
 }
 
-/** One page of a queue tab, oldest decision first, so the longest-waiting are reviewed first. */
+/**
+ * One page of a queue tab: work waiting oldest decision first, so the longest-waiting are dealt
+ * with first; published and withdrawn ones newest first.
+ */
 export async function publicationQueuePage(db: Db, tab: QueueTab, offset: number, limit: number) {
+  const newestFirst = tab === 'published' || tab === 'withdrawn';
   return queueBase(db)
+    .leftJoin('staff_users as drafter', 'drafter.id', 'pd.drafted_by')
     .select([
       'c.id as case_id', 'c.reference', 'c.category', 'c.subcategory', 'd.outcome', 'd.made_at',
       'pd.id as publication_id', 'pd.drafted_by', 'pd.drafted_at', 'pd.approved_by', 'pd.approved_at', 'pd.published_at', 'pd.withdrawn_at',
@@ -160,8 +165,8 @@ export async function publicationQueuePage(db: Db, tab: QueueTab, offset: number
     .select(reviewStep.as('review_event'))
     .select(sql<string>`(select string_agg(b.name, ', ' order by b.name) from case_bodies cb join bodies b on b.id = cb.body_id where cb.case_id = c.id)`.as('body_names'))
     .where(tabCondition(tab))
-    .orderBy('d.made_at')
-    .orderBy('d.id')
+    .orderBy(newestFirst ? sql`coalesce(pd.withdrawn_at, pd.published_at)` : sql`d.made_at`, newestFirst ? 'desc' : 'asc')
+    .orderBy('d.id', newestFirst ? 'desc' : 'asc')
     .offset(offset)
     .limit(limit)
     .execute();
