@@ -103,6 +103,7 @@ describe.each(testEngines)('the public decisions pages on %s', (engine) => {
     const long = await visitor.get(`/decisions?q=${'word '.repeat(1000)}`);
     expect(long.statusCode).toBe(400);
     expect(long.body).toContain('Search words must be 200 characters or fewer');
+    expect(long.body).toContain('<a href="#q">Search words must be 200 characters or fewer</a>');
     for (const query of ['body=E99999999', 'category=Nonsense', 'outcome=closed-after-initial-enquiries', `body=${'x'.repeat(500)}`]) {
       expect((await visitor.get(`/decisions?${query}`)).statusCode).toBe(400);
     }

@@ -77,7 +77,9 @@ export function decisionRoutes(deps: AppDeps) {
         result = await searchDecisions(deps.services, filter);
       } catch (error) {
         if (!(error instanceof AppError) || error.code !== 'invalid') throw error;
-        Object.assign(errors, error.fields, errors);
+        // The service names the words `words`; the form's field is `q`, which the error summary links to.
+        const { words, ...others } = error.fields;
+        Object.assign(errors, others, words ? { q: words } : {}, errors);
       }
       const hasErrors = Object.keys(errors).length > 0;
       const filtered = Object.values(values).some(Boolean);
@@ -92,7 +94,6 @@ export function decisionRoutes(deps: AppDeps) {
           } : undefined,
           firstPageHref: `${decisionPaths.search}${queryString(values)}`,
           decisionHref: decisionPaths.decision,
-          errorTargets: { from: 'from-day', to: 'to-day' },
         });
     });
 
