@@ -3,7 +3,7 @@ import { clusterUnavailableReason, startThrowawayCluster, type ThrowawayCluster 
 import { Complainant, continueJourney } from './complaint-journey.ts';
 import { FakeNotify } from './fake-notify.ts';
 import { request, titleOf } from './http-client.ts';
-import { startRedress, waitFor, type RedressProcess } from './server-process.ts';
+import { killAllStarted, startRedress, waitFor, type RedressProcess } from './server-process.ts';
 import { temporaryFolder, throwawayDatabase } from './throwaway-files.ts';
 
 const unavailable = clusterUnavailableReason();
@@ -32,6 +32,7 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped and started while
     [server, worker] = await Promise.all([startRedress('serve', env), startRedress('worker', env)]);
   });
   afterAll(async () => {
+    await killAllStarted();
     await Promise.all([server?.kill(), worker?.kill()]);
     await cluster?.destroy();
     await notify.stop();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Complainant, continueJourney } from './complaint-journey.ts';
 import { FakeNotify } from './fake-notify.ts';
 import { request } from './http-client.ts';
-import { runRedress, startRedress, type RedressProcess } from './server-process.ts';
+import { killAllStarted, runRedress, startRedress, type RedressProcess } from './server-process.ts';
 import { referenceFolder, temporaryFolder } from './throwaway-files.ts';
 
 /**
@@ -22,6 +22,7 @@ describe('backing up the embedded database with the redress command', () => {
     folder = await temporaryFolder('backup-cli');
   });
   afterAll(async () => {
+    await killAllStarted();
     await server?.kill();
     await notify.stop();
     await folder?.remove();

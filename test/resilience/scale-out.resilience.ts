@@ -6,7 +6,7 @@ import { createStaffUser } from '../../src/services/staff-accounts.ts';
 import { Complainant, continueJourney } from './complaint-journey.ts';
 import { FakeNotify } from './fake-notify.ts';
 import { locationOf, request, titleOf, Visitor } from './http-client.ts';
-import { startRedress, waitFor, type RedressProcess } from './server-process.ts';
+import { killAllStarted, startRedress, waitFor, type RedressProcess } from './server-process.ts';
 import { temporaryFolder, throwawayDatabase, type ThrowawayDatabase } from './throwaway-files.ts';
 
 const PEOPLE = 40;
@@ -41,6 +41,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two servers and two workers on on
     await createStaffUser({ db: handle.db }, null, STAFF);
   });
   afterAll(async () => {
+    await killAllStarted();
     await Promise.all([...servers, ...workers].map((p) => p.kill()));
     await handle?.close();
     await notify.stop();

@@ -30,6 +30,16 @@ export interface RedressProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * Kills every Redress process this test file started and has not seen end: for afterAll, so a
+ * process started beside one that failed to start is not left running.
+ */
+export async function killAllStarted(): Promise<void> {
+  const running = [...children];
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.all(running.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))));
+}
+
 /** This process's environment without the settings a test must choose itself. */
 function cleanEnvironment(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(DATABASE_|NOTIFY_|TEST_DATABASE_URL|DATA_DIR|FILES_DIR|PORT|HOST|VITEST|NODE_ENV|DEMO_CASES)/.test(key)));

@@ -6,7 +6,7 @@ import { openDatabase, type Engine } from '../../src/data/db.ts';
 import { Complainant, continueJourney, resumeAfterRestart } from './complaint-journey.ts';
 import { FakeNotify } from './fake-notify.ts';
 import { Visitor } from './http-client.ts';
-import { startRedress, waitFor, type RedressProcess } from './server-process.ts';
+import { killAllStarted, startRedress, waitFor, type RedressProcess } from './server-process.ts';
 import { referenceFolder, temporaryFolder, throwawayDatabase, type ThrowawayDatabase } from './throwaway-files.ts';
 
 const PEOPLE = 200;
@@ -45,6 +45,7 @@ describe.each(engines)('SIGKILL while 200 complaints are being submitted (%s)', 
     };
   });
   afterAll(async () => {
+    await killAllStarted();
     await server?.kill();
     await notify.stop();
     await database?.drop();
