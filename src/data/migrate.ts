@@ -3,6 +3,7 @@ import * as casework from './migrations/2026-11-26-001-casework-core.ts';
 import * as serviceStandards from './migrations/2026-11-26-002-service-standards.ts';
 import * as portal from './migrations/2026-11-26-003-portal.ts';
 import * as publicAccountability from './migrations/2026-11-26-004-public-accountability.ts';
+import * as decisionDates from './migrations/2026-11-26-005-decision-dates.ts';
 
 // Listed, not read from disk, so the same list works under tsx, in a build and in tests.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-002-service-standards': serviceStandards,
   '2026-11-26-003-portal': portal,
   '2026-11-26-004-public-accountability': publicAccountability,
+  '2026-11-26-005-decision-dates': decisionDates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../data/schema.ts';
+import { readerOf } from './deps.ts';
 import {
   aggregateServiceStandards,
   casesAtRisk,
@@ -111,7 +112,7 @@ async function configuredStandards(deps: ReportDeps): Promise<readonly ServiceSt
 export async function serviceStandardsReport(deps: ReportDeps, period: Period): Promise<ServiceStandardsReport> {
   const now = deps.clock.now();
   const standards = await configuredStandards(deps);
-  const aggregates = await aggregateServiceStandards(deps.db, { period, now, ids: standards.map((s) => s.id) });
+  const aggregates = await aggregateServiceStandards(readerOf(deps), { period, now, ids: standards.map((s) => s.id) });
   return {
     from: period.from,
     to: period.to,
@@ -146,7 +147,7 @@ export async function monthlyTrend(deps: ReportDeps, standardId: StandardId, mon
   const worker = async () => {
     for (let i = next++; i < months.length; i = next++) {
       const period = months[i] as Period;
-      const aggregate = (await aggregateServiceStandards(deps.db, { period, now, ids: [standardId] }))[standardId];
+      const aggregate = (await aggregateServiceStandards(readerOf(deps), { period, now, ids: [standardId] }))[standardId];
       if (!aggregate) throw new Error(`No figure for ${standardId}`);
       const line = reportLine(standard, period, aggregate);
       points[i] = {
@@ -164,7 +165,7 @@ const TREND_CONCURRENCY = 3;
 export async function standardRecords(
   deps: ReportDeps, standardId: StandardId, period: Period, page: { limit: number; offset: number },
 ): Promise<StandardRecords> {
-  return missedAndCounted(deps.db, { standardId, period, now: deps.clock.now(), calendar: deps.calendar(), ...page });
+  return missedAndCounted(readerOf(deps), { standardId, period, now: deps.clock.now(), calendar: deps.calendar(), ...page });
 }
 
 /** Open cases about to miss 20 working days or a 13, 26 or 52 week mark, from London today (see casesAtRisk). */

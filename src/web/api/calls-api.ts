@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isServiceUnavailable, replyServiceUnavailable } from '../plugins/errors.ts';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../services/errors.ts';
 import { callSchema, upsertCalls, type HistoricCall } from '../../services/imports/history-imports.ts';
@@ -56,6 +57,7 @@ export function callsApiRoutes(deps: AppDeps) {
     // Within this plugin, errors are always JSON in the API's own words.
     app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
       if (error instanceof AppError) return reply.code(error.code === 'not-found' ? 404 : 400).send({ error: error.code, message: error.message });
+      if (isServiceUnavailable(error)) return replyServiceUnavailable(request, reply);
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : undefined;
       if (!status) {
         request.log.error({ err: error }, 'unhandled error in the calls API');
