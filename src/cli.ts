@@ -8,6 +8,8 @@ import { BodiesSourceError, fictionalDemoBodies, importBodies } from './services
 import { createStaffUser } from './services/staff-accounts.ts';
 import { AppError } from './services/errors.ts';
 import { demoStaff, seedDemoData, DEMO_PASSWORD } from './services/demo-seed.ts';
+import { seedDemoAccountability } from './services/demo-accountability.ts';
+import { BoundariesSourceError, importBoundaries } from './services/reference-data/boundaries-import.ts';
 import { registerImportCommands } from './cli-imports.ts';
 import { registerReportCommands } from './cli-report.ts';
 import { registerBoundaryCommands } from './cli-boundaries.ts';
@@ -38,6 +40,24 @@ async function ensureBodies(system: System, config: Config, log: Logger): Promis
     if (!(error instanceof BodiesSourceError)) throw error;
     await upsertBodies(system.database.db, fictionalDemoBodies());
     log.warn({ reason: error.message }, 'no council reference data available: using a few clearly fictional councils for the demo');
+  }
+}
+
+/**
+ * Loads council boundaries for the map on first run when the reference folder has them; without
+ * them the map says how to import them. Never downloads at start-up.
+ */
+async function ensureBoundaries(system: System, config: Config, log: Logger): Promise<void> {
+  if (!config.referenceDir) return;
+  const db = system.database.db;
+  if (await db.selectFrom('body_boundaries').select('body_id').limit(1).executeTakeFirst()) return;
+  if (!(await db.selectFrom('bodies').select('id').where('fictional', '=', false).limit(1).executeTakeFirst())) return;
+  try {
+    const result = await importBoundaries({ db, referenceDir: config.referenceDir, now: system.services.clock.now() });
+    log.info({ matched: result.matched, unmatched: result.unmatched.length }, 'council boundaries imported');
+  } catch (error) {
+    if (!(error instanceof BoundariesSourceError)) throw error;
+    log.warn({ reason: error.message }, 'no council boundaries in the reference folder: the map is empty until `redress import boundaries`');
   }
 }
 
@@ -113,7 +133,9 @@ program
     const log = createLogger(config.logLevel);
     const system = await startSystem(config, log);
     await ensureBodies(system, config, log);
+    await ensureBoundaries(system, config, log);
     const seeded = await seedDemoData({ db: system.database.db, calendar: system.holidays.get(), now: system.services.clock.now(), cases: config.demoCases, log, onlyIfEmpty: true });
+    const linkOfficers = await seedDemoAccountability(system.database.db, system.services.clock.now(), log);
     const worker = await runWorker(system, config, log);
     await serve(system, config, log, worker);
     const url = `http://localhost:${config.port}`;
@@ -122,7 +144,11 @@ program
         `${seeded.cases ? `Demo data: ${seeded.cases} cases created.\n` : ''}` +
         `Sign in at ${url}/staff/sign-in with any of these demo accounts (password: ${DEMO_PASSWORD}):\n` +
         demoStaff.map((s) => `  ${s.email.padEnd(34)} ${s.roles.join(', ')}`).join('\n') +
-        '\n\n',
+        (linkOfficers[0]
+          ? `\nA council's link officer signs in at ${url}/bodies/sign-in as ${linkOfficers[0].email} (${linkOfficers[0].bodyName}); ` +
+            `the emailed code is in the outbox at ${url}/staff/outbox.\n`
+          : '\n') +
+        `The public pages (council figures, map, decisions, reports, open data) start at ${url}/councils.\n\n`,
     );
   });
 
