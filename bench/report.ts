@@ -17,6 +17,10 @@ export interface Row {
   sql: LoadResult | null;
   note?: string;
   target?: Target;
+  /** What the database's active sessions waited for during the HTTP run (PostgreSQL). */
+  waits?: string;
+  /** The same page at a steady rate rather than as fast as possible (quick pages). */
+  paced?: LoadResult;
 }
 
 export interface Target {

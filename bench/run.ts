@@ -28,6 +28,7 @@ import { BenchBrowser, signInComplainant, signInStaff } from './load/browser.ts'
 import { httpLoad, settle } from './load/http-load.ts';
 import { buildServer, ROOT, startServer, type RunningServer } from './load/server.ts';
 import { sqlLoad } from './load/sql-load.ts';
+import { describeWaits, sampleWaits } from './load/waits.ts';
 import type { LoadResult } from './load/stats.ts';
 import { operations, type Fixtures, type Operation, type Sessions } from './operations.ts';
 import { runStatement, sessionData, type SqlWorker } from './plain-sql/run-sql.ts';
@@ -51,6 +52,8 @@ interface Options {
   save: boolean;
   note: string | undefined;
   sweep: boolean;
+  /** Requests per second for the paced run of the quick pages (50 users each asking every 2 s); 0: none. */
+  pacedRate: number;
 }
 
 function options(): Options {
@@ -67,6 +70,7 @@ function options(): Options {
       fresh: { type: 'boolean', default: false },
       'no-save': { type: 'boolean', default: false },
       'no-sweep': { type: 'boolean', default: false },
+      'paced-rate': { type: 'string', default: '25' },
       note: { type: 'string' },
     },
   });
@@ -85,7 +89,7 @@ function options(): Options {
   return {
     cases,
     seed: Math.trunc(number('seed', values.seed, 0)),
-    duration: number('duration', values.duration ?? (smoke ? '3' : '10'), 0.5),
+    duration: number('duration', values.duration ?? (smoke ? '2' : '10'), 0.5),
     warmup: number('warmup', values.warmup ?? (smoke ? '1' : '2'), 0),
     connections: Math.trunc(number('connections', values.connections, 1)),
     only: values.only?.split(',').map((s) => s.trim()),
@@ -95,6 +99,7 @@ function options(): Options {
     save: !values['no-save'],
     note: values.note,
     sweep: !values['no-sweep'],
+    pacedRate: number('paced-rate', values['paced-rate'], 0),
   };
 }
 
@@ -236,11 +241,11 @@ async function available(baseUrl: string, operation: Operation, fixtures: Fixtur
   return response.status !== 404;
 }
 
-async function measureHttp(server: RunningServer, operation: Operation, fixtures: Fixtures, sessions: Sessions, opts: Options, connections?: number, duration?: number): Promise<LoadResult> {
+async function measureHttp(server: RunningServer, operation: Operation, fixtures: Fixtures, sessions: Sessions, opts: Options, connections?: number, duration?: number, overallRate?: number): Promise<LoadResult> {
   await settle(server.url);
   return httpLoad({
     baseUrl: server.url, connections: connections ?? operation.concurrency ?? opts.connections, duration: duration ?? opts.duration, warmup: opts.warmup,
-    expect: operation.expect, next: (n) => operation.request(n, fixtures, sessions),
+    expect: operation.expect, next: (n) => operation.request(n, fixtures, sessions), overallRate,
   });
 }
 
@@ -359,8 +364,15 @@ async function main(): Promise<void> {
           sqlResults.set(operation.key, await measureSql(side, operation, fixtures, opts));
         }
         say(`HTTP: ${operation.label}`);
+        const sampler = opts.databaseUrl ? await sampleWaits(opts.databaseUrl) : undefined;
         const ours = await measureHttp(server, operation, fixtures, sessions, opts);
-        rows.set(operation.key, { key: operation.key, label: operation.label, ours, sql: sqlResults.get(operation.key) ?? null });
+        const waits = sampler ? describeWaits(await sampler.stop()) : undefined;
+        let paced: LoadResult | undefined;
+        if (FAST.has(operation.key) && opts.pacedRate > 0) {
+          say(`HTTP: ${operation.label}, paced at ${opts.pacedRate} requests/s`);
+          paced = await measureHttp(server, operation, fixtures, sessions, opts, opts.connections, undefined, opts.pacedRate);
+        }
+        rows.set(operation.key, { key: operation.key, label: operation.label, ours, sql: sqlResults.get(operation.key) ?? null, waits, paced });
       }
       const register = selected.find((o) => o.key === 'register');
       if (register && opts.sweep && rows.get('register')?.ours) {
@@ -399,6 +411,13 @@ async function main(): Promise<void> {
   if (registerSweep.length) extra.push(`Registering complaints, req/s by connections: ${registerSweep.map((s) => `${s.connections}: ${Math.round(s.rps)}/s (p95 ${Math.round(s.p95)} ms${s.errors ? `, ${s.errors} failed` : ''})`).join('; ')}; highest without failures ${Math.round(registerMax ?? 0)}/s`);
   if (pgbench) extra.push(`pgbench read-write on the same server: ${Math.round(pgbench.tps)} transactions/s (${pgbench.command})`);
   else if (opts.databaseUrl) extra.push('pgbench: not run (not found, or failed)');
+  const pacedRows = ordered.filter((r) => r.paced);
+  if (pacedRows.length) {
+    extra.push(`Paced at ${opts.pacedRate} requests/s (${opts.connections} users each asking every ${(opts.connections / opts.pacedRate).toFixed(0)} s), p50 / p95: `
+      + pacedRows.map((r) => `${r.label} ${Math.round(r.paced?.p50 ?? 0)} / ${Math.round(r.paced?.p95 ?? 0)} ms${(r.paced?.p95 ?? Infinity) < 50 ? ' (p95 < 50 ms: met)' : ''}`).join('; '));
+  }
+  const waitRows = ordered.filter((r) => r.waits);
+  if (waitRows.length) extra.push(`Database sessions during the HTTP runs (share of samples of active sessions): ${waitRows.map((r) => `${r.label}: ${r.waits}`).join('; ')}`);
   extra.push(`Server: ${build.note}; SQL side: ${opts.databaseUrl ? 'node-postgres, one connection per simulated user' : 'PGlite in this process, one run at a time'}`);
 
   const lines = tableLines(ordered);

@@ -24,6 +24,8 @@ export interface HttpLoadOptions {
   next: (n: number) => HttpRequest;
   /** Seconds before a request counts as failed. */
   timeout?: number;
+  /** Requests per second from all connections together (an open loop); unset: each connection sends again as soon as it has its answer. */
+  overallRate?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function httpLoad(options: HttpLoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.warmup + options.duration,
     timeout: options.timeout ?? 60,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: [{
       setupRequest: (request) => {
         const next = options.next(n++);
