@@ -76,14 +76,14 @@ export async function withInProcessBench<T>(cases: number, work: (bench: InProce
       const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
       const own = fixtures.complainants.slice(0, 1);
       const sessions: Sessions = {
-        caseworker: await signInStaff(baseUrl, CASEWORKER_EMAIL, DEMO_PASSWORD),
-        intake: await signInStaff(baseUrl, INTAKE_EMAIL, DEMO_PASSWORD),
+        caseworkers: [await signInStaff(baseUrl, CASEWORKER_EMAIL, DEMO_PASSWORD)],
+        intakes: [await signInStaff(baseUrl, INTAKE_EMAIL, DEMO_PASSWORD)],
         complainants: [],
       };
       for (const person of own) {
         sessions.complainants.push(await signInComplainant(baseUrl, person.email, (email) => latestSignInCode(db, email), `/complaints/${person.reference.replace(/ /g, '')}`));
       }
-      await sessions.intake.get('/staff/contacts/new');
+      await sessions.intakes[0]?.get('/staff/contacts/new');
       return await work({
         baseUrl, fixtures: { ...fixtures, complainants: own }, sessions, db,
         async capture(run) {

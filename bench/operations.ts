@@ -24,12 +24,16 @@ export interface Fixtures {
   intakeId: number;
 }
 
+/**
+ * Signed-in sessions, one for each simulated user (connection), as 50 people would each have
+ * their own: a session is a row the server reads and writes back on every request.
+ */
 export interface Sessions {
-  /** A demo assessor: queues, cases, search, the standards report. */
-  caseworker: BenchBrowser;
-  /** A demo intake officer: registers complaints. */
-  intake: BenchBrowser;
-  /** Complainants signed in to the portal. */
+  /** The demo assessor, signed in once per user: queues, cases, search, the standards report. */
+  caseworkers: BenchBrowser[];
+  /** The demo intake officer, signed in once per user: registers complaints. */
+  intakes: BenchBrowser[];
+  /** Complainants signed in to the portal, with their cases (fixtures.complainants, in order). */
   complainants: BenchBrowser[];
 }
 
@@ -49,8 +53,8 @@ export interface Operation {
   public?: boolean;
   /** Concurrency when not the run's default (the year's report is measured one at a time). */
   concurrency?: number;
-  /** The n-th request of a run. */
-  request(n: number, fixtures: Fixtures, sessions: Sessions): HttpRequest;
+  /** The n-th request of a run, made by simulated user `user` (a connection). */
+  request(n: number, fixtures: Fixtures, sessions: Sessions, user?: number): HttpRequest;
   /** The n-th run of the same statements, directly, on one connection. */
   sql?(db: SqlWorker, n: number, fixtures: Fixtures): Promise<void>;
   /** The operation serving the same data as JSON, for the HTML / JSON ratio. */
@@ -62,6 +66,8 @@ const at = <T>(items: readonly T[], n: number): T => {
   if (item === undefined) throw new Error('A benchmark fixture list is empty');
   return item;
 };
+/** The user's own session of a kind (user 0 when the caller has no users). */
+const own = (browsers: readonly BenchBrowser[], user = 0): BenchBrowser => at(browsers, user);
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = 'application/x-www-form-urlencoded';
 /** A London date's parts for the registration form: today's date, as a caseworker would type it. */
@@ -77,41 +83,42 @@ export const operations: readonly Operation[] = [
     key: 'queue',
     label: 'Assessment queue',
     expect: [200],
-    request: (_n, _f, s) => ({ method: 'GET', path: '/staff/queues/assessment', headers: { cookie: s.caseworker.cookieHeader() } }),
+    request: (_n, _f, s, u) => ({ method: 'GET', path: '/staff/queues/assessment', headers: { cookie: own(s.caseworkers, u).cookieHeader() } }),
     sql: (db, _n, f) => plainSql.queue(db, f),
   },
   {
     key: 'case',
     label: 'Case page',
     expect: [200],
-    request: (n, f, s) => ({ method: 'GET', path: `/staff/cases/${at(f.references, n).replace(/ /g, '')}`, headers: { cookie: s.caseworker.cookieHeader() } }),
+    request: (n, f, s, u) => ({ method: 'GET', path: `/staff/cases/${at(f.references, n).replace(/ /g, '')}`, headers: { cookie: own(s.caseworkers, u).cookieHeader() } }),
     sql: (db, n, f) => plainSql.casePage(db, f, at(f.references, n)),
   },
   {
     key: 'search-reference',
     label: 'Search by reference',
     expect: [200],
-    request: (n, f, s) => ({ method: 'GET', path: `/staff/search?q=${encodeURIComponent(at(f.references, n * 7))}`, headers: { cookie: s.caseworker.cookieHeader() } }),
+    request: (n, f, s, u) => ({ method: 'GET', path: `/staff/search?q=${encodeURIComponent(at(f.references, n * 7))}`, headers: { cookie: own(s.caseworkers, u).cookieHeader() } }),
     sql: (db, n, f) => plainSql.searchByReference(db, f, at(f.references, n * 7)),
   },
   {
     key: 'search-name',
     label: 'Search by name',
     expect: [200],
-    request: (n, f, s) => ({ method: 'GET', path: `/staff/search?q=${encodeURIComponent(at(f.names, n))}`, headers: { cookie: s.caseworker.cookieHeader() } }),
+    request: (n, f, s, u) => ({ method: 'GET', path: `/staff/search?q=${encodeURIComponent(at(f.names, n))}`, headers: { cookie: own(s.caseworkers, u).cookieHeader() } }),
     sql: (db, n, f) => plainSql.searchByName(db, f, at(f.names, n)),
   },
   {
     key: 'register',
     label: 'Register a complaint (staff form)',
     expect: [303],
-    request: (n, f, s) => {
+    request: (n, f, s, u) => {
       const today = todayParts();
       const council = at(f.councils, n);
+      const intake = own(s.intakes, u);
       return {
-        method: 'POST', path: '/staff/contacts/new', headers: { cookie: s.intake.cookieHeader(), 'content-type': FORM },
+        method: 'POST', path: '/staff/contacts/new', headers: { cookie: intake.cookieHeader(), 'content-type': FORM },
         body: form({
-          _csrf: s.intake.csrf, channel: 'phone', 'received-day': today.day, 'received-month': today.month, 'received-year': today.year, receivedTime: '09:30',
+          _csrf: intake.csrf, channel: 'phone', 'received-day': today.day, 'received-month': today.month, 'received-year': today.year, receivedTime: '09:30',
           fullName: `Bench Complainant ${n}`, email: `bench.complainant.${n}@example.com`, phone: '07700 900123', address: '',
           representativeName: '', representativeEmail: '', bodyId: String(council.id),
           summary: 'Complains that the council did not reply to letters about a housing repair.', outcome: 'case-created',
@@ -125,13 +132,13 @@ export const operations: readonly Operation[] = [
     key: 'message',
     label: 'Portal message from a complainant',
     expect: [303],
-    request: (n, f, s) => {
-      const k = n % Math.max(1, s.complainants.length);
+    request: (n, f, s, u) => {
+      const k = (u ?? n) % Math.max(1, s.complainants.length);
       const browser = s.complainants[k];
-      const own = f.complainants[k];
-      if (!browser || !own) throw new Error('No complainant is signed in');
+      const person = f.complainants[k];
+      if (!browser || !person) throw new Error('No complainant is signed in');
       return {
-        method: 'POST', path: `/complaints/${own.reference.replace(/ /g, '')}/messages`, headers: { cookie: browser.cookieHeader(), 'content-type': FORM },
+        method: 'POST', path: `/complaints/${person.reference.replace(/ /g, '')}/messages`, headers: { cookie: browser.cookieHeader(), 'content-type': FORM },
         body: form({ _csrf: browser.csrf, message: `Message ${n}: I have found more letters from the council about this.` }),
       };
     },
@@ -142,9 +149,9 @@ export const operations: readonly Operation[] = [
     label: 'Service standards report, plan year',
     expect: [200],
     concurrency: 1,
-    request: (_n, f, s) => {
+    request: (_n, f, s, u) => {
       const period = STANDARDS_PERIOD(f.year);
-      return { method: 'GET', path: `/staff/service-standards?from=${period.from}&to=${period.to}`, headers: { cookie: s.caseworker.cookieHeader() } };
+      return { method: 'GET', path: `/staff/service-standards?from=${period.from}&to=${period.to}`, headers: { cookie: own(s.caseworkers, u).cookieHeader() } };
     },
     sql: (db, _n, f) => plainSql.standards(db, f),
   },

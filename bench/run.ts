@@ -221,15 +221,27 @@ async function codeFromOutbox(caseworker: BenchBrowser, email: string): Promise<
   throw new Error(`No sign-in code for ${email} in the outbox`);
 }
 
-async function signIn(baseUrl: string, fixtures: Fixtures): Promise<Sessions> {
-  const caseworker = await signInStaff(baseUrl, CASEWORKER_EMAIL, DEMO_PASSWORD);
-  const intake = await signInStaff(baseUrl, INTAKE_EMAIL, DEMO_PASSWORD);
-  await intake.get('/staff/contacts/new');
-  const complainants: BenchBrowser[] = [];
-  for (const own of fixtures.complainants) {
-    complainants.push(await signInComplainant(baseUrl, own.email, (email) => codeFromOutbox(caseworker, email), `/complaints/${own.reference.replace(/ /g, '')}`));
+/**
+ * A session for every simulated user, as each person would have: the demo assessor and intake
+ * officer signed in `users` times each, and a complainant per user (up to the fixtures'), each from
+ * an address of its own (sign-in attempts are limited per address).
+ */
+async function signIn(baseUrl: string, fixtures: Fixtures, users: number): Promise<Sessions> {
+  const address = (k: number) => `10.77.${Math.floor(k / 250)}.${(k % 250) + 1}`;
+  const caseworkers: BenchBrowser[] = [];
+  const intakes: BenchBrowser[] = [];
+  for (let k = 0; k < users; k++) {
+    caseworkers.push(await signInStaff(baseUrl, CASEWORKER_EMAIL, DEMO_PASSWORD, address(k)));
+    const intake = await signInStaff(baseUrl, INTAKE_EMAIL, DEMO_PASSWORD, address(users + k));
+    await intake.get('/staff/contacts/new');
+    intakes.push(intake);
   }
-  return { caseworker, intake, complainants };
+  const reader = caseworkers[0] as BenchBrowser;
+  const complainants: BenchBrowser[] = [];
+  for (const [k, person] of fixtures.complainants.slice(0, users).entries()) {
+    complainants.push(await signInComplainant(baseUrl, person.email, (email) => codeFromOutbox(reader, email), `/complaints/${person.reference.replace(/ /g, '')}`, address(2 * users + k)));
+  }
+  return { caseworkers, intakes, complainants };
 }
 
 /** null when the route answers 404: built by someone else, not there yet. */
@@ -245,7 +257,7 @@ async function measureHttp(server: RunningServer, operation: Operation, fixtures
   await settle(server.url);
   return httpLoad({
     baseUrl: server.url, connections: connections ?? operation.concurrency ?? opts.connections, duration: duration ?? opts.duration, warmup: opts.warmup,
-    expect: operation.expect, next: (n) => operation.request(n, fixtures, sessions), overallRate,
+    expect: operation.expect, next: (n, user) => operation.request(n, fixtures, sessions, user), overallRate,
   });
 }
 
@@ -307,7 +319,7 @@ async function main(): Promise<void> {
   let needsBoundaries: boolean;
   try {
     generated = await prepareHistory(handle, opts);
-    fixtures = await loadFixtures(handle.db, opts.cases);
+    fixtures = await loadFixtures(handle.db, opts.cases, opts.connections);
     figures = await historyFigures(handle.db);
     database = await databaseFacts(handle);
     needsBoundaries = await boundariesMissing(handle);
@@ -349,7 +361,8 @@ async function main(): Promise<void> {
     }
     say(`starting the server (${build.mode}, NODE_ENV=production, 127.0.0.1)`);
     server = await startServer({ mode: build.mode, env: serverEnv, logFile });
-    const sessions = await signIn(server.url, fixtures);
+    say(`signing in ${needed} caseworkers, ${needed} intake officers and ${Math.min(needed, fixtures.complainants.length)} complainants`);
+    const sessions = await signIn(server.url, fixtures, needed);
     const side = opts.databaseUrl ? await openSqlSide(opts, needed) : undefined;
     if (opts.databaseUrl) loadBeforeMeasuring = loadAverage();
     try {

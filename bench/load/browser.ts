@@ -18,7 +18,8 @@ export class BenchBrowser {
   private readonly cookies = new Map<string, string>();
   csrf = '';
 
-  constructor(readonly baseUrl: string) {}
+  /** `forwardedFor`: the client address the proxy would report, so each simulated user has its own (sign-in limits are per address). */
+  constructor(readonly baseUrl: string, readonly forwardedFor?: string) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -27,6 +28,7 @@ export class BenchBrowser {
   private async send(path: string, init: RequestInit): Promise<Page> {
     const headers = new Headers(init.headers);
     headers.set('x-forwarded-proto', VIA_PROXY['x-forwarded-proto']);
+    if (this.forwardedFor) headers.set('x-forwarded-for', this.forwardedFor);
     if (this.cookies.size) headers.set('cookie', this.cookieHeader());
     const response = await fetch(new URL(path, this.baseUrl), { ...init, headers, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) {
@@ -52,8 +54,8 @@ export class BenchBrowser {
 }
 
 /** Signs a caseworker in through the staff sign-in form; throws unless it worked. */
-export async function signInStaff(baseUrl: string, email: string, password: string): Promise<BenchBrowser> {
-  const browser = new BenchBrowser(baseUrl);
+export async function signInStaff(baseUrl: string, email: string, password: string, forwardedFor?: string): Promise<BenchBrowser> {
+  const browser = new BenchBrowser(baseUrl, forwardedFor);
   await browser.get('/staff/sign-in');
   const page = await browser.post('/staff/sign-in', { email, password, returnTo: '/staff' });
   if (page.status !== 303) throw new Error(`Signing in ${email} failed: HTTP ${page.status}`);
@@ -65,8 +67,8 @@ export async function signInStaff(baseUrl: string, email: string, password: stri
  * Signs a complainant in to the portal: asks for a code for the address, reads it with `readCode`
  * (the benchmark reads the queued email from the database) and enters it.
  */
-export async function signInComplainant(baseUrl: string, email: string, readCode: (email: string) => Promise<string>, landing = '/complaints'): Promise<BenchBrowser> {
-  const browser = new BenchBrowser(baseUrl);
+export async function signInComplainant(baseUrl: string, email: string, readCode: (email: string) => Promise<string>, landing = '/complaints', forwardedFor?: string): Promise<BenchBrowser> {
+  const browser = new BenchBrowser(baseUrl, forwardedFor);
   await browser.get('/sign-in');
   const asked = await browser.post('/sign-in', { email });
   if (asked.status !== 303) throw new Error(`Asking for a sign-in code for ${email} failed: HTTP ${asked.status}`);

@@ -21,7 +21,8 @@ export interface HttpLoadOptions {
   /** Seconds of load before measuring. */
   warmup: number;
   expect: readonly number[];
-  next: (n: number) => HttpRequest;
+  /** The n-th request, made by connection `user` (numbered from 0 as connections first send). */
+  next: (n: number, user: number) => HttpRequest;
   /** Seconds before a request counts as failed. */
   timeout?: number;
   /** Requests per second from all connections together (an open loop); unset: each connection sends again as soon as it has its answer. */
@@ -35,6 +36,9 @@ export interface HttpLoadOptions {
  */
 export async function httpLoad(options: HttpLoadOptions): Promise<LoadResult> {
   let n = 0;
+  // autocannon gives each connection a context object of its own: numbering them gives each simulated user its own session.
+  const users = new WeakMap<object, number>();
+  let userCount = 0;
   const latencies: number[] = [];
   const unexpected: Record<string, number> = {};
   let errors = 0;
@@ -47,8 +51,10 @@ export async function httpLoad(options: HttpLoadOptions): Promise<LoadResult> {
     timeout: options.timeout ?? 60,
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: [{
-      setupRequest: (request) => {
-        const next = options.next(n++);
+      setupRequest: (request, context) => {
+        let user = users.get(context);
+        if (user === undefined) users.set(context, (user = userCount++));
+        const next = options.next(n++, user);
         return { ...request, method: next.method, path: next.path, headers: { ...VIA_PROXY, ...next.headers }, body: next.body };
       },
     }],
