@@ -129,6 +129,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieName: 'redress.sid',
     cookie: { secure: deps.config.production, httpOnly: true, sameSite: 'lax', maxAge: 8 * 3_600_000, path: '/' },
     saveUninitialized: false,
+    // A session is written only when it changes (signing in, a form's CSRF secret, the portal's
+    // idle clock), never merely because a page was read: rolling writes made every staff page
+    // view an UPDATE and a WAL flush, and concurrent tabs of one person wait on the same row.
+    // Staff sessions therefore last 8 hours from signing in; the portals time out after 30 idle minutes.
+    rolling: false,
     store: databaseSessionStore(deps.services.db),
   });
 
