@@ -4,6 +4,7 @@ import * as serviceStandards from './migrations/2026-11-26-002-service-standards
 import * as portal from './migrations/2026-11-26-003-portal.ts';
 import * as publicAccountability from './migrations/2026-11-26-004-public-accountability.ts';
 import * as decisionDates from './migrations/2026-11-26-005-decision-dates.ts';
+import * as representativeIndex from './migrations/2026-11-26-006-representative-index.ts';
 
 // Listed, not read from disk, so the same list works under tsx, in a build and in tests.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-003-portal': portal,
   '2026-11-26-004-public-accountability': publicAccountability,
   '2026-11-26-005-decision-dates': decisionDates,
+  '2026-11-26-006-representative-index': representativeIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
