@@ -40,6 +40,11 @@ import { bodiesRoutes } from './bodies/bodies-routes.ts';
 declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
+    /**
+     * Renders a page that is the same for everyone once, keeps it under `key` (which must change
+     * whenever its data does), and serves the kept copy with this response's CSP nonce.
+     */
+    renderShared(key: string, template: string, context: () => Record<string, unknown>): FastifyReply;
   }
   interface FastifyRequest {
     staff: SignedInStaff | undefined;
@@ -57,6 +62,9 @@ function withoutNul(value: unknown): unknown {
   }
   return value;
 }
+
+/** How many rendered public pages are kept (oldest dropped first): a few MB at most. */
+const SHARED_PAGES_KEPT = 500;
 
 function lazyCsrfToken(reply: FastifyReply): { toString(): string } {
   let token: string | undefined;
@@ -150,6 +158,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...context,
     };
     return this.type('text/html; charset=utf-8').send(views.render(template, locals));
+  });
+
+  // Public pages are the same for every reader but for the CSP nonce: rendered once per version
+  // of their data, they cost a lookup instead of a template run (the council page is ~76 KB).
+  const sharedPages = new Map<string, string>();
+  const NONCE_PLACEHOLDER = 'redress-shared-page-nonce-placeholder';
+  app.decorateReply('renderShared', function renderShared(this: FastifyReply, key: string, template: string, context: () => Record<string, unknown>) {
+    let html = sharedPages.get(key);
+    if (html === undefined) {
+      html = views.render(template, { cspNonce: NONCE_PLACEHOLDER, currentPath: this.request.url.split('?')[0], ...context() });
+      if (sharedPages.size >= SHARED_PAGES_KEPT) sharedPages.delete(sharedPages.keys().next().value as string);
+      sharedPages.set(key, html);
+    }
+    const nonce = (this.cspNonce as { script?: string } | null)?.script ?? '';
+    return this.type('text/html; charset=utf-8').send(html.replaceAll(NONCE_PLACEHOLDER, nonce));
   });
 
   app.decorateRequest('staff', undefined);

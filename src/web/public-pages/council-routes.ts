@@ -52,10 +52,11 @@ export function councilRoutes(deps: AppDeps) {
         year = parsed;
       }
       const page = await councilPage(deps.services, code, year);
-      return cacheFor(reply, page.year_complete ? LONG_MAX_AGE : SHORT_MAX_AGE).render('public/councils/council.njk', {
+      const key = `council:${page.body.code}:${page.plan_year}:${page.latest_complete_plan_year}:${page.computed_at}:${page.annual_letter_url ?? ''}`;
+      return cacheFor(reply, page.year_complete ? LONG_MAX_AGE : SHORT_MAX_AGE).renderShared(key, 'public/councils/council.njk', () => ({
         ...councilPageView(page),
         breadcrumbs: [{ text: 'Councils', href: '/councils' }],
-      });
+      }));
     });
   };
 }
