@@ -88,6 +88,7 @@ async function startRequest(db: SqlWorker, staffId?: number): Promise<void> {
   if (staffId !== undefined) await runStatement(db, 'session', 'load-staff', [staffId]);
 }
 
+/** The session written back: only when the request changed it (a flash message, signing in), as the server does. */
 async function endRequest(db: SqlWorker, extra: Record<string, unknown>): Promise<void> {
   await runStatement(db, 'session', 'write-session', [db.sid, sessionData(extra), new Date(Date.now() + EIGHT_HOURS)]);
 }
@@ -144,7 +145,6 @@ export const plainSql = {
     await startRequest(db, f.caseworkerId);
     await runStatement(db, 'queue', 'queue-page', ['assessment', 'assessment', 26]);
     await runStatement(db, 'queue', 'queue-count', ['assessment', 'assessment']);
-    await endRequest(db, { staffId: f.caseworkerId });
   },
 
   async casePage(db: SqlWorker, f: Fixtures, reference: string) {
@@ -153,20 +153,17 @@ export const plainSql = {
     for (const name of ['case-bodies', 'case-events', 'case-decisions', 'case-remedies', 'case-enquiries', 'case-documents', 'case-clock-stops', 'joint-working', 'unread-messages']) {
       await runStatement(db, 'case', name, [id]);
     }
-    await endRequest(db, { staffId: f.caseworkerId });
   },
 
   async searchByReference(db: SqlWorker, f: Fixtures, reference: string) {
     await startRequest(db, f.caseworkerId);
     await runStatement(db, 'search-reference', 'search-by-reference', [reference, 50]);
-    await endRequest(db, { staffId: f.caseworkerId });
   },
 
   async searchByName(db: SqlWorker, f: Fixtures, name: string) {
     await startRequest(db, f.caseworkerId);
     const like = prefix(name);
     await runStatement(db, 'search-name', 'search-by-name', [like, like, like, 50]);
-    await endRequest(db, { staffId: f.caseworkerId });
   },
 
   async registerComplaint(db: SqlWorker, f: Fixtures, n: number) {
@@ -195,7 +192,6 @@ export const plainSql = {
         JSON.stringify({ name: `Bench SQL Complainant ${n}`, reference, respondBy: addCalendarDays(today, 28) }), now]), 'notification');
       await runStatement(db, 'register', 'insert-job', ['send-notification', JSON.stringify({ notificationId }), now, now, 5]);
     });
-    await endRequest(db, { staffId: f.intakeId });
   },
 
   async portalMessage(db: SqlWorker, own: Fixtures['complainants'][number], n: number) {
@@ -259,6 +255,5 @@ export const plainSql = {
     const first = months[0];
     const last = months.at(-1);
     if (first && last) await runStatement(db, 'standards', 'contacts-by-month', [midnight(first.from), midnight(addCalendarDays(last.to, 1))]);
-    await endRequest(db, { staffId: f.caseworkerId });
   },
 };

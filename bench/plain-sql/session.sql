@@ -9,5 +9,5 @@ select "data" from "sessions" where "sid" = $1 and "expires_at" > $2;
 select * from "staff_users" where "id" = $1;
 
 -- name: write-session
--- The session written back after every response (@fastify/session with rolling cookies; repositories/sessions.ts writeSession).
+-- The session written back when a request changed it (a flash message, signing in; repositories/sessions.ts writeSession).
 insert into "sessions" ("sid", "data", "expires_at") values ($1, $2, $3) on conflict ("sid") do update set "data" = excluded.data, "expires_at" = excluded.expires_at;
