@@ -253,6 +253,21 @@ async function available(baseUrl: string, operation: Operation, fixtures: Fixtur
   return response.status !== 404;
 }
 
+/**
+ * Requests every distinct page a public operation will rotate through, once, one at a time: the
+ * server computes and caches figures and rendered pages on first request, and the benchmark
+ * measures the steady state (a warm-up of a few seconds would not reach every council).
+ */
+async function warmPublicPages(baseUrl: string, operation: Operation, fixtures: Fixtures): Promise<number> {
+  const paths = new Set<string>();
+  for (let n = 0; n < Math.max(1, fixtures.councils.length); n++) paths.add(operation.request(n, fixtures, {} as Sessions).path);
+  for (const path of paths) {
+    const response = await fetch(new URL(path, baseUrl), { headers: { 'x-forwarded-proto': 'https' } });
+    await response.arrayBuffer();
+  }
+  return paths.size;
+}
+
 async function measureHttp(server: RunningServer, operation: Operation, fixtures: Fixtures, sessions: Sessions, opts: Options, connections?: number, duration?: number, overallRate?: number): Promise<LoadResult> {
   await settle(server.url);
   return httpLoad({
@@ -344,7 +359,9 @@ async function main(): Promise<void> {
       say('warming the public figures (the server computes and caches them on first request)');
       const warming = await startServer({ mode: build.mode, env: serverEnv, logFile });
       try {
-        for (const operation of selected.filter((o) => o.public)) await available(warming.url, operation, fixtures, {} as Sessions);
+        for (const operation of selected.filter((o) => o.public)) {
+          if (await available(warming.url, operation, fixtures, {} as Sessions)) await warmPublicPages(warming.url, operation, fixtures);
+        }
       } finally {
         await warming.stop();
       }
@@ -372,6 +389,7 @@ async function main(): Promise<void> {
           rows.set(operation.key, { key: operation.key, label: operation.label, ours: null, sql: null, note: 'route answers 404' });
           continue;
         }
+        if (operation.public) say(`${operation.label}: ${await warmPublicPages(server.url, operation, fixtures)} pages requested once to warm the server's caches`);
         if (side) {
           say(`SQL: ${operation.label}`);
           sqlResults.set(operation.key, await measureSql(side, operation, fixtures, opts));

@@ -7,7 +7,7 @@
  * (`node --import tsx src/cli.ts serve`) and says so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -37,13 +37,19 @@ function runProcess(command: string, args: string[]): Promise<{ code: number; ou
   });
 }
 
-/** Compiles src/ unless the build is newer than every source file; returns how the server will run. */
+/**
+ * Compiles src/ afresh unless the last build is newer than every source file; returns how the
+ * server will run. (Not incremental: tsc's incremental emit without type checking skipped files
+ * that had changed.)
+ */
 export async function buildServer(say: (message: string) => void): Promise<{ mode: ServerMode; note: string }> {
-  const info = join(BUILD, 'tsbuildinfo');
-  const built = await stat(info).then((s) => s.mtimeMs, () => 0);
+  const stamp = join(BUILD, 'built-at');
+  const built = await stat(stamp).then((s) => s.mtimeMs, () => 0);
   if (built > (await newestFile(join(ROOT, 'src')))) return { mode: 'build', note: 'tsc build (up to date)' };
   say('compiling the server (tsc -p tsconfig.build.json)');
   const started = performance.now();
+  const startedAt = new Date();
+  await rm(BUILD, { recursive: true, force: true });
   const { code, output } = await runProcess(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')]);
   if (code !== 0 || !(await stat(join(DIST, 'cli.js')).catch(() => null))) {
     say(`the build failed; the server runs through tsx instead:\n${output.split('\n').slice(0, 10).join('\n')}`);
@@ -52,6 +58,9 @@ export async function buildServer(say: (message: string) => void): Promise<{ mod
   await mkdir(join(DIST, 'web'), { recursive: true });
   await cp(join(ROOT, 'src', 'web', 'views'), join(DIST, 'web', 'views'), { recursive: true });
   await cp(join(ROOT, 'src', 'web', 'public'), join(DIST, 'web', 'public'), { recursive: true });
+  // Dated when the build started: a file saved while it ran makes the next run build again.
+  await writeFile(stamp, startedAt.toISOString());
+  await utimes(stamp, startedAt, startedAt);
   return { mode: 'build', note: `tsc build (${((performance.now() - started) / 1000).toFixed(1)} s)` };
 }
 
