@@ -39,15 +39,27 @@ export interface Shape {
 }
 
 export function shapeOf(cases: number, seed: number, pools: BenchPools): Shape {
-  return { cases, seed, calls: Math.round(cases * CALLS_PER_CASE), intakeContacts: Math.round(cases * INTAKE_CONTACTS_PER_CASE), pools };
+  const intakeContacts = Math.round(cases * INTAKE_CONTACTS_PER_CASE);
+  if (intakeContacts > cases) throw new RangeError('People ids leave one slot per case for an intake contact: at most one per case');
+  return { cases, seed, calls: Math.round(cases * CALLS_PER_CASE), intakeContacts, pools };
 }
+
+/**
+ * People ids, in the order people would have been created: three slots per case, for its
+ * complainant, its representative (if any) and the person behind the intake contact that arrived
+ * about the same time. (People numbered by kind, all representatives after everyone else, made
+ * the planner pick plans that real data would not.)
+ */
+export const complainantId = (caseId: string) => `(3 * (${caseId}) - 2)`;
+export const representativeId = (caseId: string) => `(3 * (${caseId}) - 1)`;
+const intakePersonId = (shape: Shape, index: string) => `(3 * ((${index}) * ${shape.cases} / ${shape.intakeContacts} + 1))`;
 
 /** Where each table's generated ids stop: anything above was added later (by a benchmark) and is removed by a reset. */
 export function generatedMaxIds(shape: Shape): Record<string, number> {
   const n = shape.cases;
   return {
     cases: n,
-    people: n + shape.intakeContacts + n,
+    people: 3 * n,
     contacts: n + shape.intakeContacts,
     calls: shape.calls,
     enquiries: n * 4 + 3,
@@ -212,7 +224,6 @@ select x.i + 1, x.reference, x.received_day, x.received_at, x.channel, x.registe
 /** The cases as the services would have left them at NOW. */
 export function casesSql(lo: number, hi: number, shape: Shape): string {
   const { seed } = shape;
-  const repBase = shape.cases + shape.intakeContacts;
   const allocated = `(f.investigated and f.milestone_at <= ${NOW_SQL})`;
   const drafted = `(f.investigated and f.draft_at <= ${NOW_SQL})`;
   const decided = `(f.investigated and f.decided_at <= ${NOW_SQL})`;
@@ -223,7 +234,7 @@ export function casesSql(lo: number, hi: number, shape: Shape): string {
 insert into cases (id, reference, contact_id, received_at, registered_at, complainant_id, representative_id, category, subcategory, jurisdiction,
                    stage, team, joint, owner_id, assessment_due_on, assessment_decided_at, allocated_at, draft_shared_at, decided_at, closed_at,
                    outcome, closing_reason, summary_text, version, imported)
-select f.id, f.reference, f.id, f.received_at, f.registered_at, f.id, case when f.representative then ${repBase} + f.id end,
+select f.id, f.reference, f.id, f.received_at, f.registered_at, ${complainantId('f.id')}, case when f.representative then ${representativeId('f.id')} end,
        f.category, f.subcategory, f.jurisdiction,
        case when ${closed} then 'closed' when ${decided} then 'compliance' when ${drafted} then 'draft-decision'
             when ${allocated} then 'investigation' when ${passed} then 'awaiting-allocation' else 'assessment' end,
@@ -260,17 +271,16 @@ function personColumns(seed: number, index: string, id: string): string {
           case when ${u(406)} < 0.35 then (1 + floor(${u(407)} * 140))::int || ' ' || ${pick(['Church', 'Station', 'Mill', 'Victoria', 'Park', 'High', 'Meadow', 'Orchard'], u(408))} || ' Road, Sampleton' end as address`;
 }
 
-/** Complainants (id = case id) and representatives (id = cases + intake contacts + case id). */
+/** Complainants and representatives (see complainantId). */
 export function casePeopleSql(lo: number, hi: number, shape: Shape): string {
-  const repBase = shape.cases + shape.intakeContacts;
   return `
 insert into people (id, full_name, email, phone, address, contact_preference, created_at)
 select p.id, p.full_name, p.email, p.phone, p.address, case when p.email is null then 'post' else 'email' end, f.registered_at
   from bench_facts f
   cross join lateral (
-    select f.id as id, ${personColumns(shape.seed, 'f.id', 'f.id')}
+    select ${complainantId('f.id')} as id, ${personColumns(shape.seed, complainantId('f.id'), complainantId('f.id'))}
     union all
-    select ${repBase} + f.id, ${personColumns(shape.seed, `${repBase} + f.id`, `${repBase} + f.id`)} where f.representative
+    select ${representativeId('f.id')}, ${personColumns(shape.seed, representativeId('f.id'), representativeId('f.id'))} where f.representative
   ) p
  where f.id between ${lo} and ${hi}`;
 }
@@ -279,29 +289,30 @@ select p.id, p.full_name, p.email, p.phone, p.address, case when p.email is null
 export function caseContactsSql(lo: number, hi: number): string {
   return `
 insert into contacts (id, channel, received_at, dealt_with_at, outcome, person_id, body_id, summary_text, recorded_by, created_at)
-select f.id, f.channel, f.received_at, f.registered_at, 'case-created', f.id, f.body_id, 'Complaint about ' || lower(f.subcategory),
+select f.id, f.channel, f.received_at, f.registered_at, 'case-created', ${complainantId('f.id')}, f.body_id, 'Complaint about ' || lower(f.subcategory),
        case when f.channel = 'web' then null else f.intake_id end, f.registered_at
   from bench_facts f
  where f.id between ${lo} and ${hi}`;
 }
 
-/** Contacts dealt with at intake (advice, signposting, premature), with the person who made each: ids after the cases'. */
+/** Contacts dealt with at intake (advice, signposting, premature), with the person who made each: contact ids after the cases'. */
 export function intakeContactsSql(lo: number, hi: number, shape: Shape, table: 'people' | 'contacts'): string {
   const { seed, cases, intakeContacts, pools } = shape;
   const u = (k: number) => uniform(seed, 300 + k);
   const id = `${cases} + g.i + 1`;
+  const personId = intakePersonId(shape, 'g.i');
   if (table === 'people') {
     return `insert into people (id, full_name, email, phone, address, contact_preference)
-select ${id}, p.full_name, p.email, p.phone, p.address, case when p.email is null then 'post' else 'email' end
+select ${personId}, p.full_name, p.email, p.phone, p.address, case when p.email is null then 'post' else 'email' end
   from generate_series(${lo}::bigint, ${hi}::bigint) g(i)
-  cross join lateral (select ${personColumns(seed, id, id)}) p`;
+  cross join lateral (select ${personColumns(seed, personId, personId)}) p`;
   }
   return `
 insert into contacts (id, external_id, channel, received_at, dealt_with_at, outcome, person_id, body_id, summary_text, recorded_by)
 select ${id}, 'CONTACT-' || lpad((g.i + 1)::text, 9, '0'), c.channel, r.received_at,
        case when r.dealt <= ${NOW_SQL} and not r.never then r.dealt end,
        case when r.dealt <= ${NOW_SQL} and not r.never then ${weighted(INTAKE_OUTCOMES, u(7))} end,
-       ${id}, ${pickNumber(pools.councils, u(8))}, 'Enquiry dealt with at intake', ${pickNumber(pools.intake, u(9))}
+       ${personId}, ${pickNumber(pools.councils, u(8))}, 'Enquiry dealt with at intake', ${pickNumber(pools.intake, u(9))}
   from generate_series(${lo}::bigint, ${hi}::bigint) g(i)
   cross join lateral (select case when ${u(1)} < 0.52 then 'email' when ${u(1)} < 0.82 then 'web'
                                   when ${u(1)} < 0.92 then 'letter' when ${u(1)} < 0.97 then 'phone' else 'in-person' end as channel) c
@@ -438,7 +449,7 @@ select f.id * 10 + k.k, f.id, d.name, d.type, 20000 + floor(${u(2)} * 2000000)::
        encode(sha256(convert_to('bench-document-' || (f.id * 10 + k.k), 'UTF8')), 'hex'), 'bench/' || (f.id * 10 + k.k),
        case when ${u(3)} >= 0.6 then coalesce(case when f.milestone_at <= ${NOW_SQL} and f.investigated then f.owner_id end, f.assessor_id) end,
        f.registered_at + (${caseEnd} - f.registered_at) * ${u(4)},
-       case when ${u(3)} < 0.6 then f.id end,
+       case when ${u(3)} < 0.6 then ${complainantId('f.id')} end,
        case when ${u(3)} < 0.6 then 'clean' else 'not-scanned' end
   from bench_facts f
   cross join lateral (select (case when f.investigated then 1 + floor(${uniform(shape.seed, 900, 'f.id')} * 4) else floor(${uniform(shape.seed, 900, 'f.id')} * 2.2) end)::int as n) c
@@ -454,7 +465,7 @@ export function messagesSql(lo: number, hi: number, shape: Shape): string {
   return `
 insert into messages (id, case_id, from_person_id, from_staff_id, sent_at, read_at, body_text)
 select f.id * 20 + k.k, f.id,
-       case when k.k % 2 = 1 then f.id end,
+       case when k.k % 2 = 1 then ${complainantId('f.id')} end,
        case when k.k % 2 = 0 then coalesce(case when f.milestone_at <= ${NOW_SQL} and f.investigated then f.owner_id end, f.assessor_id) end,
        m.sent_at,
        case when m.sent_at + interval '1 hour' * (2 + floor(${u(2)} * 70)) <= ${NOW_SQL} then m.sent_at + interval '1 hour' * (2 + floor(${u(2)} * 70)) end,
