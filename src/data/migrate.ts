@@ -5,6 +5,7 @@ import * as portal from './migrations/2026-11-26-003-portal.ts';
 import * as publicAccountability from './migrations/2026-11-26-004-public-accountability.ts';
 import * as decisionDates from './migrations/2026-11-26-005-decision-dates.ts';
 import * as representativeIndex from './migrations/2026-11-26-006-representative-index.ts';
+import * as foreignKeyIndexes from './migrations/2026-11-26-007-foreign-key-indexes.ts';
 
 // Listed, not read from disk, so the same list works under tsx, in a build and in tests.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-004-public-accountability': publicAccountability,
   '2026-11-26-005-decision-dates': decisionDates,
   '2026-11-26-006-representative-index': representativeIndex,
+  '2026-11-26-007-foreign-key-indexes': foreignKeyIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
