@@ -30,17 +30,7 @@ export const privateCareSubjects: readonly (readonly [string, number])[] = [
   [`${ADULT_CARE}|Charging`, 0.2],
 ];
 
-export const ISSUES = [
-  'it delayed dealing with the matter for months',
-  'it did not reply to letters and emails',
-  'it did not follow its own policy',
-  'it gave wrong advice and the complainant lost out as a result',
-  'it made its decision without considering the evidence sent',
-  'it did not keep proper records of what was agreed',
-  'it has not put right a mistake it admitted',
-  'it did not consider the complainant’s disability',
-  'its complaint responses did not answer the points raised',
-];
+export { ISSUES } from '../../src/services/demo-seed.ts';
 
 /** Outcomes of cases closed at assessment. */
 export const ASSESSMENT_OUTCOMES: readonly (readonly [string, number])[] = [

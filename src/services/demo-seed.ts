@@ -295,7 +295,8 @@ const STREETS = ['Church', 'Station', 'Mill', 'Victoria', 'Park', 'High', 'Queen
 const STREET_KINDS = ['Road', 'Street', 'Lane', 'Close', 'Avenue', 'Way', 'Gardens'] as const;
 const TOWNS = ['Sampleton', 'Mockford', 'Testbury', 'Exampleton', 'Placeholder Green', 'Illustration Vale'] as const;
 
-const ISSUES = [
+/** What the body did wrong, in the demo's and the benchmark's fictional complaints. */
+export const ISSUES = [
   'it delayed dealing with the matter for months',
   'it did not reply to letters and emails',
   'it did not follow its own policy',
