@@ -93,11 +93,11 @@ async function endRequest(db: SqlWorker, extra: Record<string, unknown>): Promis
   await runStatement(db, 'session', 'write-session', [db.sid, sessionData(extra), new Date(Date.now() + EIGHT_HOURS)]);
 }
 
-async function inTransaction(db: SqlWorker, key: string, work: () => Promise<void>): Promise<void> {
-  await runStatement(db, key, 'begin');
+async function inTransaction(db: SqlWorker, key: string, work: () => Promise<void>, names = { begin: 'begin', commit: 'commit' }): Promise<void> {
+  await runStatement(db, key, names.begin);
   try {
     await work();
-    await runStatement(db, key, 'commit');
+    await runStatement(db, key, names.commit);
   } catch (error) {
     await db.query('rollback');
     throw error;
@@ -173,12 +173,16 @@ export const plainSql = {
     const received = londonMidnight(today);
     const bodyId = f.councils[n % f.councils.length]?.id ?? 1;
     const summary = 'Complains that the council did not reply to letters about a housing repair.';
+    await runStatement(db, 'register', 'known-bodies', [bodyId]);
+    const year = Number(today.slice(0, 4));
+    let sequence = 0;
     await inTransaction(db, 'register', async () => {
-      await runStatement(db, 'register', 'known-bodies', [bodyId]);
+      await runStatement(db, 'register', 'asynchronous-commit');
+      sequence = idOf(await runStatement(db, 'register', 'next-reference', [year, 1]), 'reference');
+    }, { begin: 'begin-number', commit: 'commit-number' });
+    await inTransaction(db, 'register', async () => {
       const personId = idOf(await runStatement(db, 'register', 'insert-person', [`Bench SQL Complainant ${n}`, `bench.sql.${n}@example.com`, '07700 900123', null, null, 'email']), 'person');
       const contactId = idOf(await runStatement(db, 'register', 'insert-contact', ['phone', received, now, 'case-created', personId, bodyId, summary, f.intakeId]), 'contact');
-      const year = Number(today.slice(0, 4));
-      const sequence = idOf(await runStatement(db, 'register', 'next-reference', [year, 1]), 'reference');
       const reference = formatReference(year, sequence);
       const caseId = idOf(await runStatement(db, 'register', 'insert-case', [
         reference, contactId, received, now, personId, null, 'Housing', 'Allocations', 'local-government', 'assessment', 'assessment', addCalendarDays(today, 28), summary,

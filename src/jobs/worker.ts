@@ -10,7 +10,8 @@ import type { Clock } from '../services/clock.ts';
  * The job runner. Jobs live in the `jobs` table (see `enqueueJob` in queue.ts); any number of
  * workers, on PGlite or PostgreSQL, take due jobs with `select ... for update skip locked` and mark
  * them locked, so each job runs on one worker at a time. A worker that dies leaves its jobs locked;
- * after STALE_LOCK_MS another worker takes them again. A failed job is tried again later, waiting
+ * after STALE_LOCK_MS another worker takes them again. A worker that is stopped gives back at once
+ * the jobs it took but had not started, and, when its grace period runs out, the one it is running. A failed job is tried again later, waiting
  * twice as long each time, until it has had `max_attempts`; then it is marked failed with its
  * last error kept. Delivery is at least once: handlers must be safe to run twice.
  */
@@ -172,13 +173,51 @@ export async function runJob(options: { db: Kysely<Database>; handlers: JobHandl
     .updateTable('jobs')
     .set({ done_at: clock.now(), locked_at: null, locked_by: null })
     .where('id', '=', job.id)
-    .where('locked_by', '=', workerId)
+    .where('done_at', 'is', null)
+    // Unlocked: this worker gave the job back when its grace period ran out (see `giveBackCutOff`),
+    // yet the handler got to the end before the process exited and nobody has taken it since.
+    // Recording it done now is what stops it running twice.
+    .where((eb) => eb.or([eb('locked_by', '=', workerId), eb('locked_by', 'is', null)]))
     .returning('id')
     .execute();
   // Another worker took the job over as stale while this one ran it: that worker records the outcome.
   if (finished.length === 0) log.warn('job finished after its lock was taken over by another worker');
   else log.debug('job done');
   return 'done';
+}
+
+/**
+ * Gives back a job whose handler is still running when the worker must stop, so that another
+ * worker runs it again at once rather than after STALE_LOCK_MS. The cut-off attempt is not
+ * counted: the shutdown, not the job, ended it (a worker that dies instead counts it, as it
+ * cannot say). A job finished in the meantime is left alone.
+ */
+async function giveBackCutOff(db: Db, workerId: string, job: ClaimedJob): Promise<boolean> {
+  const rows = await db
+    .updateTable('jobs')
+    .set({
+      locked_at: null,
+      locked_by: null,
+      attempts: sql`greatest(attempts - 1, 0)`,
+      last_error: sql`coalesce(last_error || ' / ', '') || 'the worker stopped before this attempt finished'`,
+    })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .where('done_at', 'is', null)
+    .where('failed_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+/**
+ * The jobs a worker holds: claimed and not yet started, and the one running. Shared between the
+ * run loop and `stop`, so that stopping gives back the waiting ones at once instead of after the
+ * running one finishes (which may be never, within the grace period).
+ */
+export interface JobsInHand {
+  waiting: Set<number>;
+  running?: ClaimedJob;
 }
 
 export interface RunOptions {
@@ -193,6 +232,8 @@ export interface RunOptions {
   limit?: number;
   /** Checked before each job: when true, claimed jobs not yet started are given back. */
   shouldStop?: () => boolean;
+  /** Kept up to date with the jobs claimed and running, for `startWorker`'s stop. */
+  inHand?: JobsInHand;
 }
 
 export interface RunSummary {
@@ -213,15 +254,26 @@ export async function runDueJobs(options: RunOptions): Promise<RunSummary> {
   let ran = 0;
   const failed = await failAbandonedJobs(options.db, options.clock.now());
   if (failed > 0) options.log.warn({ jobs: failed }, 'jobs abandoned on their last attempt marked failed');
+  const inHand = options.inHand ?? { waiting: new Set<number>() };
   while (ran < limit && !options.shouldStop?.()) {
     const jobs = await claimJobs(options.db, workerId, options.clock.now(), Math.min(options.batchSize ?? 10, limit - ran), kinds);
     if (jobs.length === 0) break;
-    for (const [index, job] of jobs.entries()) {
+    for (const job of jobs) inHand.waiting.add(job.id);
+    for (const job of jobs) {
       if (options.shouldStop?.()) {
-        await releaseJobs(options.db, workerId, jobs.slice(index).map((j) => j.id));
+        // Those `stop` already gave back are gone from `waiting`; releasing twice would be harmless anyway.
+        const left = [...inHand.waiting];
+        inHand.waiting.clear();
+        await releaseJobs(options.db, workerId, left);
         return summary;
       }
-      summary[await runJob({ ...options, workerId }, job)] += 1;
+      inHand.waiting.delete(job.id);
+      inHand.running = job;
+      try {
+        summary[await runJob({ ...options, workerId }, job)] += 1;
+      } finally {
+        inHand.running = undefined;
+      }
       ran += 1;
     }
   }
@@ -239,10 +291,22 @@ export interface WorkerOptions {
   batchSize?: number;
 }
 
+export interface StopOptions {
+  /**
+   * How long the job in hand may take to finish. When it runs out the job is given back for
+   * another worker to run again at once, and `stop` resolves without it. Without this, `stop`
+   * waits for the job however long it takes.
+   */
+  graceMs?: number;
+}
+
 export interface RunningWorker {
   readonly workerId: string;
-  /** Stops taking jobs, lets the job in hand finish, gives back the rest; resolves when stopped. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs and gives back at once those taken but not started; lets the job in hand
+   * finish (or, after `graceMs`, gives it back too); resolves when stopped.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /**
@@ -253,6 +317,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const workerId = options.workerId ?? newWorkerId();
   const pollMs = options.pollMs ?? 1_000;
   const log = options.log.child({ workerId });
+  const inHand: JobsInHand = { waiting: new Set() };
   let stopping = false;
   let wake: (() => void) | undefined;
   const pause = (ms: number) =>
@@ -273,7 +338,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     while (!stopping) {
       let ran = 0;
       try {
-        const summary = await runDueJobs({ ...options, log, workerId, limit: 100, shouldStop: () => stopping });
+        const summary = await runDueJobs({ ...options, log, workerId, limit: 100, shouldStop: () => stopping, inHand });
         ran = summary.done + summary.retried + summary.failed;
       } catch (error) {
         log.error({ error: errorText(error) }, 'job worker could not read the queue; trying again shortly');
@@ -283,12 +348,45 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log.info('job worker stopped');
   })();
 
+  /** Gives back the jobs taken but not started; a failure leaves them to the stale-lock reclaim. */
+  const giveBackWaiting = async () => {
+    const waiting = [...inHand.waiting];
+    inHand.waiting.clear();
+    if (waiting.length === 0) return;
+    try {
+      await releaseJobs(options.db, workerId, waiting);
+      log.info({ jobs: waiting.length }, 'stopping: gave back jobs taken but not started');
+    } catch (error) {
+      log.warn({ error: errorText(error), jobs: waiting.length }, `stopping: could not give back jobs taken but not started; they are taken up again after ${STALE_LOCK_MS / 60_000} minutes`);
+    }
+  };
+
+  const giveBackRunning = async () => {
+    const job = inHand.running;
+    if (!job) return;
+    try {
+      if (await giveBackCutOff(options.db, workerId, job)) log.warn({ jobId: job.id, kind: job.kind }, 'stopping: the job in hand did not finish in time; given back to run again');
+    } catch (error) {
+      log.warn({ error: errorText(error), jobId: job.id }, `stopping: could not give back the job in hand; it is taken up again after ${STALE_LOCK_MS / 60_000} minutes`);
+    }
+  };
+
   return {
     workerId,
-    async stop() {
+    async stop(stopOptions: StopOptions = {}) {
       stopping = true;
       wake?.();
-      await loop;
+      await giveBackWaiting();
+      if (stopOptions.graceMs === undefined) return loop;
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<'out of time'>((resolve) => {
+        timer = setTimeout(() => resolve('out of time'), Math.max(0, stopOptions.graceMs ?? 0));
+      });
+      try {
+        if ((await Promise.race([loop, outOfTime])) === 'out of time') await giveBackRunning();
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   insertCase,
   insertContact,
   insertPerson,
-  nextReferenceSequence,
+  takeReferenceSequence,
 } from '../data/repositories/cases.ts';
 import { assessmentDeadline } from '../domain/deadlines.ts';
 import { formatLondonDate, londonDate } from '../domain/london-time.ts';
@@ -76,9 +76,13 @@ export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput
   if (input.receivedAt < EARLIEST_RECEIPT) {
     throw invalid({ receivedAt: 'The date the contact arrived must be on or after 1 January 2000' });
   }
+  // Checked before a reference number is taken, so a wrong body uses none (the foreign key still
+  // refuses a body deleted in between).
+  const known = await deps.db.selectFrom('bodies').select('id').where('id', 'in', input.bodyIds).execute();
+  if (known.length !== new Set(input.bodyIds).size) throw invalid({ bodyIds: 'Select the council or care provider the complaint is about' });
+  const year = Number(londonDate(input.receivedAt).slice(0, 4));
+  const sequence = input.outcome === 'case-created' ? await takeReferenceSequence(deps.db, year) : null;
   return deps.db.transaction().execute(async (trx) => {
-    const known = await trx.selectFrom('bodies').select('id').where('id', 'in', input.bodyIds).execute();
-    if (known.length !== new Set(input.bodyIds).size) throw invalid({ bodyIds: 'Select the council or care provider the complaint is about' });
     const complainantId = await insertPerson(trx, { ...input.complainant, adjustments: extra.adjustments ?? null, contactPreference: extra.contactPreference ?? 'email' });
     const representativeId = input.representative ? await insertPerson(trx, input.representative) : null;
     const contactId = await insertContact(trx, {
@@ -91,10 +95,9 @@ export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput
       summary: input.summary,
       recordedBy,
     });
-    if (input.outcome !== 'case-created') return { contactId, reference: null };
+    if (sequence === null) return { contactId, reference: null };
 
-    const year = Number(londonDate(input.receivedAt).slice(0, 4));
-    const reference = formatReference(year, await nextReferenceSequence(trx, year));
+    const reference = formatReference(year, sequence);
     const due = assessmentDeadline(input.receivedAt, [], deps.calendar());
     const caseId = await insertCase(trx, {
       reference,

@@ -126,10 +126,12 @@ export async function searchCases(db: Db, criteria: { reference?: string; text?:
     const prefix = `${criteria.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const people = db.selectFrom('people').select('id').where(sql<boolean>`lower(full_name) like ${prefix} escape '\\'`);
     // One index-driven lookup per way a case can match, unioned, then joined by primary key: an OR
-    // across the three made PostgreSQL scan every case (seconds at a million cases).
+    // across the three made PostgreSQL scan every case (seconds at a million cases). The people
+    // are an array, not an IN (subquery): the planner then probes the cases' index once per person
+    // instead of merging the subquery with the whole of cases_representative_idx (207 ms -> 10 ms).
     const matching = db
-      .selectFrom('cases as byComplainant').select('byComplainant.id').where('byComplainant.complainant_id', 'in', people)
-      .union(db.selectFrom('cases as byRepresentative').select('byRepresentative.id').where('byRepresentative.representative_id', 'in', people))
+      .selectFrom('cases as byComplainant').select('byComplainant.id').where(sql<boolean>`${sql.ref('byComplainant.complainant_id')} = any (array(${people}))`)
+      .union(db.selectFrom('cases as byRepresentative').select('byRepresentative.id').where(sql<boolean>`${sql.ref('byRepresentative.representative_id')} = any (array(${people}))`))
       .union(
         db.selectFrom('case_bodies as cb').innerJoin('bodies as b', 'b.id', 'cb.body_id').select('cb.case_id as id').where(sql<boolean>`lower(b.name) like ${prefix} escape '\\'`),
       );

@@ -1,116 +1,33 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import {
-  countSignInCodesSince, emailHasCase, insertSignInCode, latestSignInCode, markSignInCodeUsed, recentSupersededCodeHashes, recordSignInAttempt,
-  supersedeSignInCodes,
-} from '../../data/repositories/portal.ts';
-import { queueNotification } from '../notifications.ts';
-import { AppError, invalid } from '../errors.ts';
-import { parseOrThrow } from '../validation.ts';
+import { emailHasCase } from '../../data/repositories/portal.ts';
 import type { ServiceDeps } from '../deps.ts';
+import { codePepper, requestEmailCode, verifyEmailCode, type EmailCodeSpace, type VerifyResult } from '../email-code.ts';
+
+// Other portal services compare addresses as sign-in does.
+export { normaliseEmail } from '../email-code.ts';
 
 /**
- * Signing in to the complainant portal without a password: we email a 6-digit code. Codes are
- * stored only as a keyed hash (HMAC-SHA-256 with a secret pepper that is not in the database),
- * last 10 minutes, allow 5 attempts, are used once, and a newer code replaces older ones.
- * Whether an address has a complaint with us is never revealed: unknown addresses get a code
- * row too (so limits behave the same), only the email is not sent.
+ * Signing in to the complainant portal with an emailed code (services/email-code.ts). Only an
+ * address with a complaint with us is sent the code. Complainants' codes are kept under the bare
+ * address, as they were before link officers had codes of their own.
  */
-export const CODE_LIFETIME_MINUTES = 10;
-export const MAX_ATTEMPTS = 5;
-export const MAX_CODES_PER_HOUR = 5;
+export const complainantCodes: EmailCodeSpace = {
+  pepperLabel: 'redress portal sign-in code pepper',
+  keyPrefix: '',
+  isKnown: emailHasCase,
+  template: 'sign-in-code',
+};
 
-const HOUR_MS = 3_600_000;
-
-export const messages = {
-  emailMissing: 'Enter your email address',
-  emailFormat: 'Enter an email address in the correct format, like name@example.com',
-  codeMissing: 'Enter the code from the email',
-  codeFormat: 'The code must be 6 numbers',
-  incorrect: 'The code is incorrect',
-  expired: 'The code has expired. Request a new code',
-  tooManyAttempts: 'You have entered the wrong code too many times. Request a new code',
-  used: 'That code has already been used. Request a new code',
-  superseded: 'That code has been replaced by a newer one. Enter the code from the latest email',
-  tooManyCodes: 'You have asked for too many codes. Wait an hour, then try again',
-} as const;
-
-export const emailSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1, messages.emailMissing).max(320, messages.emailFormat).email(messages.emailFormat),
-});
-
-/** The address as we compare it: trimmed and lower-cased. */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** A keyed hash of the code: without the pepper, a copy of the table does not give codes away. */
-export function hashCode(pepper: string, email: string, code: string): string {
-  return createHmac('sha256', pepper).update(`sign-in-code\n${normaliseEmail(email)}\n${code}`).digest('hex');
-}
-
-function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-export class TooManyCodesError extends AppError {
-  constructor() {
-    super('conflict', messages.tooManyCodes, { email: messages.tooManyCodes });
-  }
-}
-
-/**
- * Makes and (for an address with a complaint) emails a new code, replacing any older one.
- * Returns the normalised address; the caller says the same thing whatever happened.
- */
-export async function requestSignInCode(deps: ServiceDeps, pepper: string, raw: { email: string }, options: { maxPerHour?: number } = {}): Promise<{ email: string }> {
-  const { email } = parseOrThrow(emailSchema, raw);
-  const now = deps.clock.now();
-  const maxPerHour = options.maxPerHour ?? MAX_CODES_PER_HOUR;
-  return deps.db.transaction().execute(async (trx) => {
-    if ((await countSignInCodesSince(trx, email, new Date(now.getTime() - HOUR_MS))) >= maxPerHour) throw new TooManyCodesError();
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await supersedeSignInCodes(trx, email, now);
-    await insertSignInCode(trx, { email, hash: hashCode(pepper, email, code), at: now, expiresAt: new Date(now.getTime() + CODE_LIFETIME_MINUTES * 60_000) });
-    if (await emailHasCase(trx, email)) {
-      await queueNotification(trx, {
-        caseId: null, personId: null, recipient: { channel: 'email', address: email }, template: 'sign-in-code',
-        personalisation: { code, minutes: String(CODE_LIFETIME_MINUTES) }, at: now,
-      });
-    }
-    return { email };
-  });
-}
-
-export type VerifyResult = { ok: true; email: string } | { ok: false; message: string };
-
-/** Checks a typed code against the newest one for the address; every check counts as an attempt. */
-export async function verifySignInCode(deps: ServiceDeps, pepper: string, rawEmail: string, rawCode: string): Promise<VerifyResult> {
-  const email = normaliseEmail(rawEmail);
-  const code = rawCode.replace(/[\s-]/g, '');
-  if (!code) throw invalid({ code: messages.codeMissing });
-  if (!/^\d{6}$/.test(code)) throw invalid({ code: messages.codeFormat });
-  const now = deps.clock.now();
-  const latest = email ? await latestSignInCode(deps.db, email) : undefined;
-  if (!latest) return { ok: false, message: messages.expired };
-  if (latest.used_at) return { ok: false, message: messages.used };
-  if (latest.attempts >= MAX_ATTEMPTS) return { ok: false, message: messages.tooManyAttempts };
-  if (now.getTime() >= latest.expires_at.getTime()) return { ok: false, message: messages.expired };
-  const attempts = await recordSignInAttempt(deps.db, latest.id, MAX_ATTEMPTS);
-  if (attempts === undefined) return { ok: false, message: messages.tooManyAttempts };
-  const hash = hashCode(pepper, email, code);
-  if (sameHash(hash, latest.code_hash)) {
-    return (await markSignInCodeUsed(deps.db, latest.id, now)) ? { ok: true, email } : { ok: false, message: messages.used };
-  }
-  if (attempts >= MAX_ATTEMPTS) return { ok: false, message: messages.tooManyAttempts };
-  const older = await recentSupersededCodeHashes(deps.db, email, new Date(now.getTime() - HOUR_MS));
-  if (older.some((h) => sameHash(hash, h))) return { ok: false, message: messages.superseded };
-  return { ok: false, message: messages.incorrect };
-}
-
-/** The pepper for code hashes, derived from the session secret so no new setting is needed. */
+/** The pepper for complainants' code hashes. */
 export function signInPepper(sessionSecret: string): string {
-  return createHmac('sha256', sessionSecret).update('redress portal sign-in code pepper').digest('hex');
+  return codePepper(sessionSecret, complainantCodes);
+}
+
+/** Makes and (for an address with a complaint) emails a new code; returns the normalised address whatever happened. */
+export async function requestSignInCode(deps: ServiceDeps, pepper: string, raw: { email: string }, options: { maxPerHour?: number } = {}): Promise<{ email: string }> {
+  return requestEmailCode(deps, complainantCodes, pepper, raw, options);
+}
+
+/** Checks a typed code against the newest complainant code for the address; every check counts as an attempt. */
+export async function verifySignInCode(deps: ServiceDeps, pepper: string, email: string, code: string): Promise<VerifyResult> {
+  return verifyEmailCode(deps, complainantCodes, pepper, email, code);
 }
