@@ -32,6 +32,7 @@ import { describeWaits, sampleWaits } from './load/waits.ts';
 import type { LoadResult } from './load/stats.ts';
 import { operations, type Fixtures, type Operation, type Sessions } from './operations.ts';
 import { runStatement, sessionData, type SqlWorker } from './plain-sql/run-sql.ts';
+import { PREPARED_MARK, statementName } from '../src/data/prepared-statements.ts';
 import { loadAverage, machineFacts, saveRecord, tableLines, type Machine, type Row, type Target } from './report.ts';
 
 const started = performance.now();
@@ -182,7 +183,10 @@ async function openSqlSide(opts: Options, count: number): Promise<SqlSide> {
     }));
     workers = clients.map((client, k) => Object.assign(Object.create(null) as object, {
       sid: `bench-sql-${k}`,
-      query: (text: string, params?: readonly unknown[]) => client.query(text, params as unknown[]),
+      // The statements the application prepares (PREPARED_MARK) are prepared here too, as it does.
+      query: (text: string, params?: readonly unknown[]) => (text.includes(PREPARED_MARK)
+        ? client.query({ name: statementName(text), text, values: params as unknown[] })
+        : client.query(text, params as unknown[])),
     }) as SqlWorker);
     close = async () => {
       await Promise.all(clients.map((c) => c.end()));

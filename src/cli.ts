@@ -76,9 +76,18 @@ async function runWorker(system: System, config: Config, log: Logger): Promise<R
  * Stops cleanly on SIGTERM (what orchestrators send) or SIGINT (Ctrl-C): `stop` stops taking new
  * work and lets work in hand finish, then the database is closed and the process exits 0. Should
  * that take longer than SHUTDOWN_GRACE_SECONDS, or fail, it exits 1 saying so; a second signal
- * exits at once. Work cut short is safe: requests are transactions, and a job left locked is taken
- * up again by another worker (see src/jobs/worker.ts).
+ * exits at once. Work cut short is safe: requests are transactions, and a job still running when
+ * the worker's part of the grace period ends is given back for another worker (see src/jobs/worker.ts).
  */
+/**
+ * How long a stopping worker waits for the job in hand before giving it back for another worker:
+ * two seconds inside SHUTDOWN_GRACE_SECONDS, so giving it back and closing the database happen
+ * before the grace period's exit.
+ */
+function jobGraceMs(config: Config): number {
+  return Math.max(0, config.shutdownGraceMs - 2_000);
+}
+
 function stopOnSignal(system: System, config: Config, log: Logger, what: string, stop: () => Promise<unknown>): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -118,7 +127,7 @@ function stopOnSignal(system: System, config: Config, log: Logger, what: string,
  */
 async function serve(system: System, config: Config, log: Logger, worker?: RunningWorker): Promise<void> {
   const app = await buildApp({ config, services: system.services, holidays: system.holidays, logger: log });
-  stopOnSignal(system, config, log, 'finishing requests in progress and the job in hand', () => Promise.all([app.close(), worker?.stop()]));
+  stopOnSignal(system, config, log, 'finishing requests in progress and the job in hand', () => Promise.all([app.close(), worker?.stop({ graceMs: jobGraceMs(config) })]));
   await app.listen({ port: config.port, host: config.host });
 }
 
@@ -163,7 +172,7 @@ program.command('worker').description('run background jobs: emails, texts and re
   const log = createLogger(config.logLevel);
   const system = await startSystem(config, log);
   const worker = await runWorker(system, config, log);
-  stopOnSignal(system, config, log, 'finishing the job in hand', () => worker.stop());
+  stopOnSignal(system, config, log, 'finishing the job in hand', () => worker.stop({ graceMs: jobGraceMs(config) }));
 });
 
 program.command('migrate').description('bring the database schema up to date').action(() => withSystem(async () => undefined));

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { preparingPool } from './prepared-statements.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -58,7 +59,7 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     // the pool; unhandled, that would crash the process. The pool drops it and the next query
     // opens a new one, so the server recovers by itself when the database is back.
     pool.on('error', (error) => options.onConnectionError?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const dataDir = options.dataDir;

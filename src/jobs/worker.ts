@@ -11,9 +11,10 @@ import type { Clock } from '../services/clock.ts';
  * workers, on PGlite or PostgreSQL, take due jobs with `select ... for update skip locked` and mark
  * them locked, so each job runs on one worker at a time. A worker that dies leaves its jobs locked;
  * after STALE_LOCK_MS another worker takes them again. A worker that is stopped gives back at once
- * the jobs it took but had not started, and, when its grace period runs out, the one it is running. A failed job is tried again later, waiting
- * twice as long each time, until it has had `max_attempts`; then it is marked failed with its
- * last error kept. Delivery is at least once: handlers must be safe to run twice.
+ * the jobs it took but had not started, and, when its grace period runs out, the one it is
+ * running. A failed job is tried again later, waiting twice as long each time, until it has had
+ * `max_attempts`; then it is marked failed with its last error kept. Delivery is at least once:
+ * handlers must be safe to run twice.
  */
 
 export interface ClaimedJob {

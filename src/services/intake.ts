@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import {
   addCaseBodies,
@@ -17,6 +18,7 @@ import { forbidden, invalid } from './errors.ts';
 import { parseOrThrow } from './validation.ts';
 import { notifyCaseParties } from '../jobs/send-notification.ts';
 import type { ServiceDeps } from './deps.ts';
+import type { Database } from '../data/schema.ts';
 
 const personSchema = z.object({
   fullName: z.string().trim().min(1, 'Enter the complainant’s full name').max(200, 'Name must be 200 characters or fewer'),
@@ -63,11 +65,30 @@ export async function registerContact(deps: ServiceDeps, actor: Actor, raw: Regi
   return recordContact(deps, raw, actor.id);
 }
 
+/** What `recordContact` gives to the complainant it records (the online form asks for these). */
+export interface ContactExtras {
+  adjustments?: string | null;
+  contactPreference?: 'email' | 'sms' | 'post';
+}
+
+/** A contact checked and ready to record, with its case's reference number already taken. */
+export interface PreparedContact {
+  input: z.output<typeof registerContactSchema>;
+  /** When it was prepared: the contact's "dealt with" and the case's "registered" time. */
+  now: Date;
+  year: number;
+  /** The case's number in `year`; null when the contact is not registered as a case. */
+  sequence: number | null;
+}
+
 /**
- * Records a contact and, when it is a complaint, registers its case: the path shared by staff
- * intake (`recordedBy` the officer) and the online complaint form (`recordedBy` null).
+ * Checks a contact and takes its case's reference number, outside any transaction the caller is
+ * about to open: the number comes from a short transaction of its own (`takeReferenceSequence`),
+ * which must not be held open for the whole registration. A contact that is then not recorded
+ * (its transaction fails, or the caller finds it was a duplicate) leaves a gap in the year's
+ * numbers, which nothing relies on.
  */
-export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput, recordedBy: number | null, extra: { adjustments?: string | null; contactPreference?: 'email' | 'sms' | 'post' } = {}) {
+export async function prepareContact(deps: ServiceDeps, raw: RegisterContactInput): Promise<PreparedContact> {
   const input = parseOrThrow(registerContactSchema, raw);
   const now = deps.clock.now();
   if (input.receivedAt.getTime() > now.getTime() + 60_000) {
@@ -82,50 +103,67 @@ export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput
   if (known.length !== new Set(input.bodyIds).size) throw invalid({ bodyIds: 'Select the council or care provider the complaint is about' });
   const year = Number(londonDate(input.receivedAt).slice(0, 4));
   const sequence = input.outcome === 'case-created' ? await takeReferenceSequence(deps.db, year) : null;
-  return deps.db.transaction().execute(async (trx) => {
-    const complainantId = await insertPerson(trx, { ...input.complainant, adjustments: extra.adjustments ?? null, contactPreference: extra.contactPreference ?? 'email' });
-    const representativeId = input.representative ? await insertPerson(trx, input.representative) : null;
-    const contactId = await insertContact(trx, {
-      channel: input.channel,
-      receivedAt: input.receivedAt,
-      dealtWithAt: now,
-      outcome: input.outcome,
-      personId: complainantId,
-      bodyId: input.bodyIds[0] ?? null,
-      summary: input.summary,
-      recordedBy,
-    });
-    if (sequence === null) return { contactId, reference: null };
+  return { input, now, year, sequence };
+}
 
-    const reference = formatReference(year, sequence);
-    const due = assessmentDeadline(input.receivedAt, [], deps.calendar());
-    const caseId = await insertCase(trx, {
-      reference,
-      contact_id: contactId,
-      received_at: input.receivedAt,
-      registered_at: now,
-      complainant_id: complainantId,
-      representative_id: representativeId,
-      category: input.category as string,
-      subcategory: input.subcategory as string,
-      jurisdiction: input.jurisdiction as string,
-      stage: 'assessment',
-      team: 'assessment',
-      assessment_due_on: due.due,
-      summary_text: input.summary,
-    });
-    await addCaseBodies(trx, caseId, input.bodyIds);
-    await appendEvent(trx, {
-      caseId,
-      kind: 'case-registered',
-      occurredAt: now,
-      actorId: recordedBy,
-      facts: { channel: input.channel, receivedAt: input.receivedAt.toISOString(), category: input.category, subcategory: input.subcategory, jurisdiction: input.jurisdiction, bodyIds: input.bodyIds },
-      detail: input.summary,
-    });
-    // Notification: the complainant (and representative) hear the complaint is registered, if they gave an email address or
-    // mobile number. Complaints made online (recordedBy null) are acknowledged to whoever filled in the form (complain/drafts.ts).
-    if (recordedBy !== null) await notifyCaseParties(trx, { id: caseId, reference, complainant_id: complainantId, representative_id: representativeId }, 'case-received', { respondBy: due.due ? formatLondonDate(due.due) : '' }, now);
-    return { contactId, reference };
+/**
+ * Records a prepared contact and, when it is a complaint, registers its case, inside the caller's
+ * transaction, so that the caller's own change (the online form's claim on its draft) commits
+ * with it or not at all.
+ */
+export async function recordContactIn(trx: Transaction<Database>, deps: Pick<ServiceDeps, 'calendar'>, prepared: PreparedContact, recordedBy: number | null, extra: ContactExtras = {}) {
+  const { input, now, year, sequence } = prepared;
+  const complainantId = await insertPerson(trx, { ...input.complainant, adjustments: extra.adjustments ?? null, contactPreference: extra.contactPreference ?? 'email' });
+  const representativeId = input.representative ? await insertPerson(trx, input.representative) : null;
+  const contactId = await insertContact(trx, {
+    channel: input.channel,
+    receivedAt: input.receivedAt,
+    dealtWithAt: now,
+    outcome: input.outcome,
+    personId: complainantId,
+    bodyId: input.bodyIds[0] ?? null,
+    summary: input.summary,
+    recordedBy,
   });
+  if (sequence === null) return { contactId, reference: null };
+
+  const reference = formatReference(year, sequence);
+  const due = assessmentDeadline(input.receivedAt, [], deps.calendar());
+  const caseId = await insertCase(trx, {
+    reference,
+    contact_id: contactId,
+    received_at: input.receivedAt,
+    registered_at: now,
+    complainant_id: complainantId,
+    representative_id: representativeId,
+    category: input.category as string,
+    subcategory: input.subcategory as string,
+    jurisdiction: input.jurisdiction as string,
+    stage: 'assessment',
+    team: 'assessment',
+    assessment_due_on: due.due,
+    summary_text: input.summary,
+  });
+  await addCaseBodies(trx, caseId, input.bodyIds);
+  await appendEvent(trx, {
+    caseId,
+    kind: 'case-registered',
+    occurredAt: now,
+    actorId: recordedBy,
+    facts: { channel: input.channel, receivedAt: input.receivedAt.toISOString(), category: input.category, subcategory: input.subcategory, jurisdiction: input.jurisdiction, bodyIds: input.bodyIds },
+    detail: input.summary,
+  });
+  // Notification: the complainant (and representative) hear the complaint is registered, if they gave an email address or
+  // mobile number. Complaints made online (recordedBy null) are acknowledged to whoever filled in the form (complain/drafts.ts).
+  if (recordedBy !== null) await notifyCaseParties(trx, { id: caseId, reference, complainant_id: complainantId, representative_id: representativeId }, 'case-received', { respondBy: due.due ? formatLondonDate(due.due) : '' }, now);
+  return { contactId, reference };
+}
+
+/**
+ * Records a contact and, when it is a complaint, registers its case: the path shared by staff
+ * intake (`recordedBy` the officer) and the online complaint form (`recordedBy` null).
+ */
+export async function recordContact(deps: ServiceDeps, raw: RegisterContactInput, recordedBy: number | null, extra: ContactExtras = {}) {
+  const prepared = await prepareContact(deps, raw);
+  return deps.db.transaction().execute((trx) => recordContactIn(trx, deps, prepared, recordedBy, extra));
 }

@@ -236,6 +236,97 @@ describe.each(testEngines)('job worker on %s', (engine) => {
     expect((await job(waiting)).done_at).toEqual(T0);
   });
 
+  /** Polls until `check` passes (the worker runs in the background); fails the test after two seconds. */
+  async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  /** A worker running one `slow` job (held until `finish`), with more claimed in the same batch behind it. */
+  async function workerPartWayThrough(clock = fixedClock(T0)) {
+    const started = deferred();
+    const finish = deferred();
+    const runs: number[] = [];
+    const handlers: JobHandlers = {
+      slow: async (j) => {
+        runs.push(j.id);
+        started.resolve();
+        await finish.promise;
+      },
+    };
+    const inHand = await enqueueJob(db(), 'slow', {}, new Date(T0.getTime() - SECOND));
+    const waiting = [await enqueueJob(db(), 'slow', {}, T0), await enqueueJob(db(), 'slow', {}, T0), await enqueueJob(db(), 'slow', {}, T0)];
+    const worker = startWorker({ db: db(), handlers, clock, log, pollMs: 10, batchSize: 10 });
+    await started.promise;
+    // All four were claimed in one batch: the three behind the running one are locked too.
+    for (const id of waiting) expect(await job(id)).toMatchObject({ locked_by: worker.workerId, attempts: 1 });
+    return { worker, inHand, waiting, finish, runs };
+  }
+
+  it('gives back the jobs it took but had not started as soon as it is told to stop, not when the job in hand ends', async () => {
+    const { worker, inHand, waiting, finish, runs } = await workerPartWayThrough();
+    const stopping = worker.stop();
+    await eventually('the waiting jobs to be given back', async () => (await job(waiting[0]!)).locked_by === null);
+    for (const id of waiting) expect(await job(id)).toMatchObject({ locked_at: null, locked_by: null, attempts: 0, done_at: null });
+    // Another worker takes them straight away, while the first is still busy with its job.
+    const taken = await claimJobs(db(), 'next', T0, 10);
+    expect(taken.map((j) => j.id)).toEqual(waiting);
+    expect(await job(inHand)).toMatchObject({ locked_by: worker.workerId, done_at: null });
+
+    finish.resolve();
+    await stopping;
+    expect(runs).toEqual([inHand]);
+    expect(await job(inHand)).toMatchObject({ done_at: T0, locked_by: null, attempts: 1 });
+    // The stopping worker leaves alone what the next one took.
+    for (const id of waiting) expect(await job(id)).toMatchObject({ locked_by: 'next', attempts: 1 });
+  });
+
+  it('gives back the job in hand when the grace period runs out, for another worker to run again at once', async () => {
+    const { worker, inHand, waiting, finish, runs } = await workerPartWayThrough();
+    await worker.stop({ graceMs: 50 });
+    expect(runs).toEqual([inHand]); // stop resolved with the handler still running
+    expect(await job(inHand)).toMatchObject({ locked_at: null, locked_by: null, attempts: 0, done_at: null, failed_at: null, last_error: expect.stringContaining('stopped before this attempt finished') });
+
+    const later = new Date(T0.getTime() + 5 * SECOND);
+    const next: number[] = [];
+    expect(await runDueJobs({ db: db(), handlers: { slow: async (j) => void next.push(j.id) }, clock: fixedClock(later), log, workerId: 'next' })).toEqual({ done: 4, retried: 0, failed: 0 });
+    expect(next).toEqual([inHand, ...waiting]);
+    expect(await job(inHand)).toMatchObject({ done_at: later, attempts: 1, locked_by: null });
+    // The cut-off handler getting to the end after all does not overwrite the next worker's record.
+    finish.resolve();
+    await worker.stop(); // without a grace period: resolves when the run loop has ended
+    expect(await job(inHand)).toMatchObject({ done_at: later, attempts: 1 });
+  });
+
+  it('records as done a job given back at the end of the grace period that finished before anyone took it, so it is not run again', async () => {
+    const { worker, inHand, waiting, finish, runs } = await workerPartWayThrough();
+    await worker.stop({ graceMs: 50 });
+    expect((await job(inHand)).locked_by).toBeNull();
+    finish.resolve();
+    await worker.stop();
+    expect(await job(inHand)).toMatchObject({ done_at: T0, locked_by: null });
+
+    const again: number[] = [];
+    await runDueJobs({ db: db(), handlers: { slow: async (j) => void again.push(j.id) }, clock: fixedClock(T0), log, workerId: 'next' });
+    expect(again).toEqual(waiting);
+    expect(runs).toEqual([inHand]);
+  });
+
+  it('keeps the job in hand when it finishes within the grace period, and never runs it twice', async () => {
+    const { worker, inHand, waiting, finish, runs } = await workerPartWayThrough();
+    const stopping = worker.stop({ graceMs: 5_000 });
+    setTimeout(() => finish.resolve(), 30);
+    await stopping;
+    expect(await job(inHand)).toMatchObject({ done_at: T0, locked_by: null, attempts: 1, last_error: null });
+    const again: number[] = [];
+    expect(await runDueJobs({ db: db(), handlers: { slow: async (j) => void again.push(j.id) }, clock: fixedClock(T0), log, workerId: 'next' })).toEqual({ done: 3, retried: 0, failed: 0 });
+    expect(again).toEqual(waiting);
+    expect(runs).toEqual([inHand]);
+  });
+
   it('keeps polling after the database fails', async () => {
     const clock = fixedClock(T0);
     let claims = 0;

@@ -1,15 +1,16 @@
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
 import type { CasesTable, Database } from '../schema.ts';
+import { prepared } from '../prepared-statements.ts';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
 /** The next sequence number for a year's references; atomic on both engines. */
 export async function nextReferenceSequence(db: Db, year: number): Promise<number> {
-  const row = await db
+  const row = await prepared(db
     .insertInto('reference_sequences')
     .values({ year, last_value: 1 })
     .onConflict((oc) => oc.column('year').doUpdateSet({ last_value: sql`reference_sequences.last_value + 1` }))
-    .returning('last_value')
+    .returning('last_value'))
     .executeTakeFirstOrThrow();
   return row.last_value;
 }
@@ -36,13 +37,13 @@ export async function insertPerson(
   db: Db,
   person: { fullName: string; email?: string | null; phone?: string | null; address?: string | null; adjustments?: string | null; contactPreference?: 'email' | 'sms' | 'post' },
 ): Promise<number> {
-  const row = await db
+  const row = await prepared(db
     .insertInto('people')
     .values({
       full_name: person.fullName, email: person.email ?? null, phone: person.phone ?? null, address: person.address ?? null,
       adjustments_text: person.adjustments ?? null, contact_preference: person.contactPreference ?? 'email',
     })
-    .returning('id')
+    .returning('id'))
     .executeTakeFirstOrThrow();
   return row.id;
 }
@@ -60,7 +61,7 @@ export async function insertContact(
     recordedBy: number | null;
   },
 ): Promise<number> {
-  const row = await db
+  const row = await prepared(db
     .insertInto('contacts')
     .values({
       channel: contact.channel,
@@ -72,13 +73,13 @@ export async function insertContact(
       summary_text: contact.summary,
       recorded_by: contact.recordedBy,
     })
-    .returning('id')
+    .returning('id'))
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
 export async function insertCase(db: Db, values: Insertable<CasesTable>): Promise<number> {
-  const row = await db.insertInto('cases').values(values).returning('id').executeTakeFirstOrThrow();
+  const row = await prepared(db.insertInto('cases').values(values).returning('id')).executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -101,7 +102,7 @@ export interface NewEvent {
 }
 
 export async function appendEvent(db: Db, event: NewEvent): Promise<void> {
-  await db
+  await prepared(db
     .insertInto('case_events')
     .values({
       case_id: event.caseId,
@@ -110,7 +111,7 @@ export async function appendEvent(db: Db, event: NewEvent): Promise<void> {
       actor_id: event.actorId,
       facts: JSON.stringify(event.facts ?? {}),
       detail_text: event.detail ?? null,
-    })
+    }))
     .execute();
 }
 
@@ -128,7 +129,7 @@ export async function updateCase(db: Db, id: number, patch: Updateable<CasesTabl
 }
 
 export async function findCaseByReference(db: Db, reference: string) {
-  return db
+  return prepared(db
     .selectFrom('cases as c')
     .leftJoin('people as complainant', 'complainant.id', 'c.complainant_id')
     .leftJoin('people as representative', 'representative.id', 'c.representative_id')
@@ -145,37 +146,37 @@ export async function findCaseByReference(db: Db, reference: string) {
       'owner.display_name as owner_name',
       'contact.channel as contact_channel',
     ])
-    .where('c.reference', '=', reference)
+    .where('c.reference', '=', reference))
     .executeTakeFirst();
 }
 export type CaseDetail = NonNullable<Awaited<ReturnType<typeof findCaseByReference>>>;
 
 export async function caseBodies(db: Db, caseId: number) {
-  return db
+  return prepared(db
     .selectFrom('case_bodies as cb')
     .innerJoin('bodies as b', 'b.id', 'cb.body_id')
     .select(['b.id', 'b.code', 'b.name', 'b.kind', 'b.council_type', 'b.fictional'])
     .where('cb.case_id', '=', caseId)
-    .orderBy('b.name')
+    .orderBy('b.name'))
     .execute();
 }
 
 export async function caseEvents(db: Db, caseId: number) {
-  return db
+  return prepared(db
     .selectFrom('case_events as e')
     .leftJoin('staff_users as u', 'u.id', 'e.actor_id')
     .select(['e.id', 'e.kind', 'e.occurred_at', 'e.facts', 'e.detail_text', 'u.display_name as actor_name'])
     .where('e.case_id', '=', caseId)
-    .orderBy('e.id', 'desc')
+    .orderBy('e.id', 'desc'))
     .execute();
 }
 
 export async function caseDecisions(db: Db, caseId: number) {
-  return db.selectFrom('decisions').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return prepared(db.selectFrom('decisions').selectAll().where('case_id', '=', caseId).orderBy('id')).execute();
 }
 
 export async function caseRemedies(db: Db, caseId: number) {
-  return db
+  return prepared(db
     .selectFrom('remedies as r')
     .selectAll('r')
     .select((eb) =>
@@ -187,7 +188,7 @@ export async function caseRemedies(db: Db, caseId: number) {
         .as('shares'),
     )
     .where('r.case_id', '=', caseId)
-    .orderBy('r.id')
+    .orderBy('r.id'))
     .execute();
 }
 
@@ -202,18 +203,18 @@ export async function countPendingRemedies(db: Db, caseId: number): Promise<numb
 }
 
 export async function caseEnquiries(db: Db, caseId: number) {
-  return db
+  return prepared(db
     .selectFrom('enquiries as q')
     .innerJoin('bodies as b', 'b.id', 'q.body_id')
     .selectAll('q')
     .select('b.name as body_name')
     .where('q.case_id', '=', caseId)
-    .orderBy('q.id')
+    .orderBy('q.id'))
     .execute();
 }
 
 export async function caseDocuments(db: Db, caseId: number) {
-  return db
+  return prepared(db
     .selectFrom('documents as d')
     .leftJoin('staff_users as u', 'u.id', 'd.uploaded_by')
     .leftJoin('people as p', 'p.id', 'd.uploaded_by_person_id')
@@ -221,7 +222,7 @@ export async function caseDocuments(db: Db, caseId: number) {
     .select(['d.id', 'd.file_name', 'd.content_type', 'd.size_bytes', 'd.sha256', 'd.uploaded_at', 'd.scan_status', 'u.display_name as uploaded_by_name', 'p.full_name as uploaded_by_person_name', 'lo.full_name as uploaded_by_link_officer_name'])
     .where('d.case_id', '=', caseId)
     .where('d.deleted_at', 'is', null)
-    .orderBy('d.id')
+    .orderBy('d.id'))
     .execute();
 }
 
@@ -238,7 +239,7 @@ export async function findDocument(db: Db, caseId: number, documentId: number) {
 }
 
 export async function caseClockStops(db: Db, caseId: number) {
-  return db.selectFrom('clock_stops').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  return prepared(db.selectFrom('clock_stops').selectAll().where('case_id', '=', caseId).orderBy('id')).execute();
 }
 
 export async function openClockStop(db: Db, caseId: number) {
@@ -251,5 +252,5 @@ export async function openClockStop(db: Db, caseId: number) {
 }
 
 export async function jointWorking(db: Db, caseId: number) {
-  return db.selectFrom('joint_working').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+  return prepared(db.selectFrom('joint_working').selectAll().where('case_id', '=', caseId)).executeTakeFirst();
 }

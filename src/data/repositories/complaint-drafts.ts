@@ -76,17 +76,6 @@ export async function claimDraft(db: Db, id: string, at: Date, staleClaim: Date 
   return row !== undefined;
 }
 
-/** Gives up our claim (the case could not be recorded), so the complainant can try again. */
-export async function releaseDraftClaim(db: Db, id: string, claimedAt: Date): Promise<void> {
-  await db
-    .updateTable('complaint_drafts')
-    .set({ submitted_at: null })
-    .where('id', '=', id)
-    .where('submitted_at', '=', claimedAt)
-    .where('case_id', 'is', null)
-    .execute();
-}
-
 /** Links the draft to its case; false when another request already did. */
 export async function linkDraftToCase(db: Db, id: string, caseId: number): Promise<boolean> {
   const row = await db

@@ -10,16 +10,16 @@ import {
   insertDraft,
   linkDraftToCase,
   mergeDraftAnswers,
-  releaseDraftClaim,
   setContactPreference,
   setDraftEmail,
   type DraftCase,
 } from '../../data/repositories/complaint-drafts.ts';
 import { assessmentDeadline } from '../../domain/deadlines.ts';
 import { addCalendarDays, formatLondonDate, londonDate, type IsoDate } from '../../domain/london-time.ts';
+import type { Db } from '../../data/repositories/cases.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { invalid, notFound } from '../errors.ts';
-import { recordContact } from '../intake.ts';
+import { prepareContact, recordContactIn } from '../intake.ts';
 import { queueNotification } from '../notifications.ts';
 import { buildSubmission, caseCategoryFor, readAnswers, type AnswerPatch, type Answers, type Submission } from './answers.ts';
 
@@ -28,7 +28,8 @@ export const DRAFT_LIFETIME_DAYS = 30;
 const DAY_MS = 86_400_000;
 /**
  * A claim this old with no case is taken to be from a request that died before recording the
- * case (recording takes milliseconds), and may be taken over.
+ * case (recording takes milliseconds), and may be taken over. Only earlier versions leave such
+ * claims: this one claims and records in one transaction.
  */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
@@ -132,29 +133,27 @@ export async function sentComplaint(deps: ServiceDeps, draft: Draft): Promise<Se
  * Sends a draft as a complaint: exactly one case per draft, however often it is submitted
  * (double click, back button, two tabs, a retry after a crash).
  *
- * `recordContact` commits in a transaction of its own, so the draft cannot be marked in that same
- * transaction. Instead:
- * 1. claim the draft with a conditional update (`submitted_at` set only where it is null): one
- *    request wins; the others see the claim and wait for, or show, its result;
- * 2. record the contact and case, received at the claim instant; if that fails, release the claim;
- * 3. link the case to the draft (`case_id`, conditional again) and queue the acknowledgement in
- *    one transaction, so it is queued once.
- * A request that dies between 2 and 3 leaves a claim without a case; the next submission finds the
- * case by its receipt instant and adopts it rather than making another. A claim older than
- * STALE_CLAIM_MS with no case is from a request that died before 2 committed, and is retried.
+ * One transaction claims the draft (a conditional update: `submitted_at` set only where it is
+ * null, so one request wins), records the contact and case received at the claim instant, links
+ * the case to the draft and queues the acknowledgement. A request that dies part-way leaves
+ * nothing, and the complaint can simply be sent again. A request that loses the race sees no
+ * change, then finds the winner's case (on PostgreSQL its claim waits for the winner to commit).
+ *
+ * The reference number is taken before that transaction (see `prepareContact`), and only once
+ * the draft is seen not to be sent yet; a request that then loses a race leaves its number
+ * unused, a gap in the year's numbers.
+ *
+ * Drafts claimed without a case can still exist, left by earlier versions that claimed and
+ * recorded in separate transactions (and by one still running during a rolling upgrade): the
+ * next submission adopts the case such an attempt made, found by its receipt instant, or, once
+ * the claim is STALE_CLAIM_MS old with no case, sends the draft again.
  */
 export async function submitDraft(deps: ServiceDeps, id: string): Promise<SubmitOutcome> {
   const draft = await loadDraft(deps, id);
   if (!draft) throw notFound('Complaint');
   if (draft.caseId !== null) return settled(deps, draft);
   const submission = buildSubmission(draft.answers);
-  if (draft.submittedAt === null) {
-    const at = deps.clock.now();
-    if (await claimDraft(deps.db, id, at)) return record(deps, draft, submission, at);
-    const now = await loadDraft(deps, id);
-    if (!now) throw notFound('Complaint');
-    return resume(deps, now, submission);
-  }
+  if (draft.submittedAt === null) return send(deps, draft, submission, null);
   return resume(deps, draft, submission);
 }
 
@@ -163,7 +162,7 @@ async function settled(deps: ServiceDeps, draft: Draft): Promise<SubmitOutcome> 
   return complaint ? { status: 'sent', complaint } : { status: 'in-progress' };
 }
 
-/** Someone else holds the claim: their result, the case a dead attempt left, or (if stale) a retry. */
+/** A claim without a case (see `submitDraft`): the case a dead attempt left, or (if stale) a retry. */
 async function resume(deps: ServiceDeps, draft: Draft, submission: Submission): Promise<SubmitOutcome> {
   if (draft.caseId !== null) return settled(deps, draft);
   const claimedAt = draft.submittedAt;
@@ -171,68 +170,73 @@ async function resume(deps: ServiceDeps, draft: Draft, submission: Submission): 
   const orphan = await findWebCaseReceivedAt(deps.db, claimedAt, submission.complainant.fullName);
   if (orphan) return finish(deps, draft.id, orphan, submission);
   if (deps.clock.now().getTime() - claimedAt.getTime() < STALE_CLAIM_MS) return { status: 'in-progress' };
-  const at = deps.clock.now();
-  if (await claimDraft(deps.db, draft.id, at, claimedAt)) return record(deps, draft, submission, at);
-  return { status: 'in-progress' };
+  return send(deps, draft, submission, claimedAt);
 }
 
-async function record(deps: ServiceDeps, draft: Draft, submission: Submission, claimedAt: Date): Promise<SubmitOutcome> {
-  let reference: string | null;
-  try {
-    const body = 'id' in submission.body ? await findBodyById(deps.db, submission.body.id) : await ensureCareProvider(deps.db, submission.body.careProviderName);
-    if (!body || (body.kind !== 'council' && body.kind !== 'care-provider')) {
-      throw invalid({ bodyId: 'Select the council or care provider your complaint is about' });
-    }
-    const result = await recordContact(
+/**
+ * Claims the draft (or takes over `staleClaim`) and records its case, in one transaction. When
+ * another request claimed it first, nothing is written and that request's outcome is returned.
+ */
+async function send(deps: ServiceDeps, draft: Draft, submission: Submission, staleClaim: Date | null): Promise<SubmitOutcome> {
+  const at = deps.clock.now();
+  const body = 'id' in submission.body ? await findBodyById(deps.db, submission.body.id) : await ensureCareProvider(deps.db, submission.body.careProviderName);
+  if (!body || (body.kind !== 'council' && body.kind !== 'care-provider')) {
+    throw invalid({ bodyId: 'Select the council or care provider your complaint is about' });
+  }
+  const prepared = await prepareContact(deps, {
+    channel: 'web',
+    receivedAt: at,
+    complainant: submission.complainant,
+    representative: submission.representative,
+    bodyIds: [body.id],
+    summary: submission.summary,
+    outcome: 'case-created',
+    ...caseCategoryFor(body.kind),
+  });
+  const recorded = await deps.db.transaction().execute(async (trx) => {
+    if (!(await claimDraft(trx, draft.id, at, staleClaim))) return undefined;
+    const { reference } = await recordContactIn(
+      trx,
       deps,
-      {
-        channel: 'web',
-        receivedAt: claimedAt,
-        complainant: submission.complainant,
-        representative: submission.representative,
-        bodyIds: [body.id],
-        summary: submission.summary,
-        outcome: 'case-created',
-        ...caseCategoryFor(body.kind),
-      },
+      prepared,
       null,
-      // recordContact gives these to the complainant; a representative's preference is set in finish().
+      // These go to the complainant; a representative's preference is set in acknowledge().
       { adjustments: submission.adjustments, ...(submission.representative ? {} : { contactPreference: submission.filler.contactPreference }) },
     );
-    reference = result.reference;
-  } catch (error) {
-    // Nothing was committed: release the claim so that they can try again.
-    await releaseDraftClaim(deps.db, draft.id, claimedAt);
-    throw error;
-  }
-  // From here on the case exists. Should anything below fail, the claim stays, and the next
-  // submission adopts the case by its receipt instant instead of making another.
-  const recorded = reference ? await findCaseByReferenceForDraft(deps.db, reference) : undefined;
-  if (!recorded) throw new Error(`The online complaint from draft ${draft.id} was recorded without a case`);
-  return finish(deps, draft.id, recorded, submission);
+    const found = reference ? await findCaseByReferenceForDraft(trx, reference) : undefined;
+    if (!found) throw new Error(`The online complaint from draft ${draft.id} was recorded without a case`);
+    await acknowledge(trx, deps, draft.id, found, submission);
+    return found;
+  });
+  if (recorded) return sent(deps, recorded);
+  const now = await loadDraft(deps, draft.id);
+  if (!now) throw notFound('Complaint');
+  return now.caseId !== null ? settled(deps, now) : resume(deps, now, submission);
 }
 
-/** Links the case to the draft and queues the acknowledgement, once, whoever gets here first. */
+/** Links an earlier attempt's case to the draft and acknowledges it, once, whoever gets here first. */
 async function finish(deps: ServiceDeps, draftId: string, found: DraftCase, submission: Submission): Promise<SubmitOutcome> {
-  const outcome = sent(deps, found);
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await linkDraftToCase(trx, draftId, found.id))) return;
-    const fillerId = submission.representative ? found.representativeId : found.complainantId;
-    if (submission.representative && fillerId !== null) await setContactPreference(trx, fillerId, submission.filler.contactPreference);
-    const { filler } = submission;
-    const recipient = filler.contactPreference === 'sms' && filler.phone
-      ? { channel: 'sms' as const, address: filler.phone }
-      : filler.email ? { channel: 'email' as const, address: filler.email } : undefined;
-    await queueNotification(trx, {
-      caseId: found.id,
-      personId: fillerId,
-      ...(recipient ? { recipient } : {}),
-      template: 'case-received',
-      personalisation: { reference: found.reference, name: filler.fullName, respondBy: formatLondonDate(respondByOf(deps, found.receivedAt)) },
-      at: deps.clock.now(),
-    });
+  await deps.db.transaction().execute((trx) => acknowledge(trx, deps, draftId, found, submission));
+  return sent(deps, found);
+}
+
+/** Links the case to the draft and queues the acknowledgement, unless the draft already has its case. */
+async function acknowledge(trx: Db, deps: ServiceDeps, draftId: string, found: DraftCase, submission: Submission): Promise<void> {
+  if (!(await linkDraftToCase(trx, draftId, found.id))) return;
+  const fillerId = submission.representative ? found.representativeId : found.complainantId;
+  if (submission.representative && fillerId !== null) await setContactPreference(trx, fillerId, submission.filler.contactPreference);
+  const { filler } = submission;
+  const recipient = filler.contactPreference === 'sms' && filler.phone
+    ? { channel: 'sms' as const, address: filler.phone }
+    : filler.email ? { channel: 'email' as const, address: filler.email } : undefined;
+  await queueNotification(trx, {
+    caseId: found.id,
+    personId: fillerId,
+    ...(recipient ? { recipient } : {}),
+    template: 'case-received',
+    personalisation: { reference: found.reference, name: filler.fullName, respondBy: formatLondonDate(respondByOf(deps, found.receivedAt)) },
+    at: deps.clock.now(),
   });
-  return outcome;
 }
 
 /** Deletes drafts not saved for DRAFT_LIFETIME_DAYS (for a daily job); returns how many. */
