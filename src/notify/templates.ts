@@ -26,7 +26,7 @@ export type MessageName = NotificationTemplate | LinkOfficerMessage;
  * what would have been sent. Personalisation values are always strings, and every caller of a
  * template must give every ((placeholder)) it uses: Notify refuses a message with one missing, and
  * so does the local outbox. Who gives what:
- *   sign-in-code          code, minutes                       services/portal/sign-in.ts
+ *   sign-in-code          code, minutes                       services/email-code.ts (complainants and link officers)
  *   case-received         name, reference, respondBy           services/intake.ts (staff), services/complain/drafts.ts (online)
  *   stage-changed         name, reference, stage               assessment, allocation, compliance services
  *   new-message           reference                            services/portal/messages.ts

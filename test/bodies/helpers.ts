@@ -9,16 +9,20 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Engine } from '../../src/data/db.ts';
 import { insertLinkOfficer } from '../../src/data/repositories/link-officers.ts';
-import type { Actor } from '../../src/domain/case-lifecycle.ts';
-import { addCalendarDays, londonDate } from '../../src/domain/london-time.ts';
-import type { Role } from '../../src/domain/vocabulary.ts';
+import { addCalendarDays } from '../../src/domain/london-time.ts';
 import { VirusScanError, type VirusScanner } from '../../src/files/virus-scan.ts';
 import { allocateCase } from '../../src/services/allocation.ts';
 import { decideAssessment } from '../../src/services/assessment.ts';
-import { registerContact } from '../../src/services/intake.ts';
 import { issueFinalDecision, sendEnquiry, shareDraftDecision, type FinalDecisionInput } from '../../src/services/investigation.ts';
 import { configurePortal } from '../../src/web/portal/settings.ts';
-import { createTestApp, PASSWORD, testStaff, type TestApp, type TestStaffName } from '../helpers/app.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { EmailCodeClient, filePart, textPart } from '../helpers/email-code.ts';
+import { titleOf } from '../helpers/pages.ts';
+import { actor, registerTestCase, today } from '../helpers/staff-actions.ts';
+
+export { latestCode } from '../helpers/email-code.ts';
+export { errorSummaryOf, escapeHtml, titleOf } from '../helpers/pages.ts';
+export { actor, caseEvents, today } from '../helpers/staff-actions.ts';
 
 /** Flags files holding a marker, fails on another: quarantine without needing ClamAV. */
 export const fakeScanner: VirusScanner = {
@@ -40,14 +44,6 @@ export function fixture(name: string): Buffer {
   return readFileSync(join(import.meta.dirname, '..', 'fixtures', 'files', name));
 }
 
-export function actor(t: TestApp, who: TestStaffName): Actor {
-  return { id: t.staffIds[who], roles: [...testStaff[who].roles] as Role[] };
-}
-
-export function today(t: TestApp): string {
-  return londonDate(t.clock.now());
-}
-
 /** Adds a link officer straight to the table (the staff pages are tested on their own). */
 export async function addOfficer(t: TestApp, bodyIndex: number, officer: { email: string; fullName: string }): Promise<number> {
   return insertLinkOfficer(t.database.db, t.bodyIds[bodyIndex] as number, { email: officer.email.toLowerCase(), fullName: officer.fullName, phone: null }, t.clock.now());
@@ -62,22 +58,13 @@ let people = 0;
 
 /** A complaint about the body (or bodies) at these indexes; returns its reference. */
 export async function registerBodyCase(t: TestApp, bodyIndexes: number[] = [0], complainant: { fullName?: string; email?: string | null; phone?: string | null; address?: string | null } = {}): Promise<string> {
-  const result = await registerContact(t.services, actor(t, 'intake'), {
-    channel: 'email',
-    receivedAt: new Date(t.clock.now().getTime() - 3_600_000),
+  return registerTestCase(t, {
     complainant: {
       fullName: complainant.fullName ?? `Body Case Person ${++people}`, email: complainant.email ?? null, phone: complainant.phone ?? null, address: complainant.address ?? null,
     },
-    representative: null,
     bodyIds: bodyIndexes.map((i) => t.bodyIds[i] as number),
     summary: 'The council lost my housing application and did not answer my letters. PRIVATE-COMPLAINT-TEXT',
-    outcome: 'case-created',
-    category: 'Housing',
-    subcategory: 'Homelessness',
-    jurisdiction: 'local-government',
   });
-  if (!result.reference) throw new Error('no reference');
-  return result.reference;
 }
 
 /** A case under investigation with an enquiry to the body at `bodyIndex`; returns the reference and the enquiry's id. */
@@ -115,79 +102,23 @@ export async function caseInCompliance(t: TestApp, bodyIndexes: number[] = [0], 
 
 let nextAddress = 1;
 
-/** A browser: keeps its cookie, reads the CSRF token from the last page, comes from its own address. */
-export class BodiesClient {
-  cookie = '';
-  csrf = '';
-  readonly address: string;
-  constructor(readonly app: FastifyInstance) {
+/** A browser on the link officers' service, from its own client address. */
+export class BodiesClient extends EmailCodeClient {
+  constructor(app: FastifyInstance) {
     const n = nextAddress++;
-    this.address = `10.88.${(n >> 8) & 255}.${n & 255}`;
-  }
-
-  private remember(response: LightMyRequestResponse) {
-    for (const c of response.cookies as { name: string; value: string }[]) if (c.name === 'redress.sid') this.cookie = `redress.sid=${c.value}`;
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1] ?? /\?_csrf=([^"&]+)"/.exec(response.body)?.[1];
-    if (token) this.csrf = decodeURIComponent(token);
-    return response;
-  }
-
-  private headers(extra: Record<string, string> = {}) {
-    return { 'x-forwarded-for': this.address, ...(this.cookie ? { cookie: this.cookie } : {}), ...extra };
-  }
-
-  async get(url: string) {
-    return this.remember(await this.app.inject({ method: 'GET', url, headers: this.headers() }));
-  }
-
-  async post(url: string, form: Record<string, string>, options: { csrf?: boolean } = {}) {
-    const body = new URLSearchParams();
-    if (options.csrf !== false) body.append('_csrf', this.csrf);
-    for (const [k, v] of Object.entries(form)) body.append(k, v);
-    return this.remember(
-      await this.app.inject({ method: 'POST', url, payload: body.toString(), headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }) }),
-    );
+    super(app, `10.88.${(n >> 8) & 255}.${n & 255}`, { signIn: '/bodies/sign-in', checkEmail: '/bodies/sign-in/check-email' });
   }
 
   /** A form with text fields and an optional file, as the enquiry and remedy pages send it: multipart, CSRF token in the query. */
   async postWithFile(url: string, fields: Record<string, string>, file?: { name: string; content: Buffer; type?: string }, options: { csrf?: boolean } = {}) {
-    const boundary = '----bodies-test-boundary';
-    const parts: Buffer[] = [];
-    for (const [name, value] of Object.entries(fields)) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
-    }
+    const parts = Object.entries(fields).map(([name, value]) => textPart(name, value));
     // A file input left empty still sends a part, with no file name and nothing in it.
-    const chosen = file ?? { name: '', content: Buffer.alloc(0), type: 'application/octet-stream' };
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="${chosen.name}"\r\nContent-Type: ${chosen.type ?? 'application/octet-stream'}\r\n\r\n`),
-      chosen.content,
-      Buffer.from('\r\n'),
-    );
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
-    const query = options.csrf === false ? '' : `?_csrf=${encodeURIComponent(this.csrf)}`;
-    return this.remember(
-      await this.app.inject({
-        method: 'POST', url: `${url}${query}`, payload: Buffer.concat(parts),
-        headers: this.headers({ 'content-type': `multipart/form-data; boundary=${boundary}` }),
-      }),
-    );
-  }
-
-  /** Asks for a code for `email`; returns the response to the email form. */
-  async requestCode(email: string) {
-    await this.get('/bodies/sign-in');
-    return this.post('/bodies/sign-in', { email });
+    return this.postMultipart(url, [...parts, ...filePart(file ?? { name: '', content: Buffer.alloc(0) })], options);
   }
 
   /** Signs in all the way, reading the code from the notifications table; `choose` picks the body when there are several. */
   async signIn(t: TestApp, email: string, choose?: number) {
-    const asked = await this.requestCode(email);
-    if (asked.statusCode !== 303) throw new Error(`asking for a code for ${email} failed: ${asked.statusCode}`);
-    await this.get('/bodies/sign-in/check-email');
-    const code = await latestCode(t, email);
-    if (!code) throw new Error(`no code was sent to ${email}`);
-    const response = await this.post('/bodies/sign-in/check-email', { code });
-    if (response.statusCode !== 303) throw new Error(`signing in as ${email} failed: ${response.statusCode} ${response.body.slice(0, 300)}`);
+    const response = await this.enterCode(t, email);
     if (response.headers.location === '/bodies/choose-body') {
       if (choose === undefined) throw new Error(`${email} acts for several bodies: say which`);
       await this.get('/bodies/choose-body');
@@ -196,28 +127,6 @@ export class BodiesClient {
     }
     return this;
   }
-
-  /** Signs in as a member of staff with their password. */
-  async signInAsStaff(who: TestStaffName) {
-    await this.get('/staff/sign-in');
-    const response = await this.post('/staff/sign-in', { email: testStaff[who].email, password: PASSWORD, returnTo: '/staff' });
-    if (response.statusCode !== 303) throw new Error(`staff sign-in as ${who} failed: ${response.statusCode}`);
-    await this.get('/staff');
-    return this;
-  }
-}
-
-/** The code in the newest sign-in email to `email`, if any. */
-export async function latestCode(t: TestApp, email: string): Promise<string | undefined> {
-  const row = await t.database.db
-    .selectFrom('notifications')
-    .select('personalisation')
-    .where('template', '=', 'sign-in-code')
-    .where('recipient', '=', email.toLowerCase())
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? String((row.personalisation as Record<string, unknown>).code) : undefined;
 }
 
 export async function notificationsTo(t: TestApp, recipient: string, template?: string) {
@@ -226,39 +135,12 @@ export async function notificationsTo(t: TestApp, recipient: string, template?: 
   return query.orderBy('id').execute();
 }
 
-export function titleOf(body: string): string {
-  return /<title[^>]*>([\s\S]*?)<\/title>/.exec(body)?.[1]?.trim() ?? '';
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-/** The texts and links in the GOV.UK error summary. */
-export function errorSummaryOf(body: string): { href: string; text: string }[] {
-  const start = body.indexOf('class="govuk-error-summary"');
-  if (start < 0) return [];
-  const end = body.indexOf('</ul>', start);
-  return [...body.slice(start, end).matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({ href: m[1] as string, text: (m[2] as string).trim() }));
-}
-
 export const SERVICE = 'Ombudsman link officer service';
 
 /** This service's "Page not found" (404): the same for another body's thing as for nothing at all. */
 export function isBodiesNotFound(response: LightMyRequestResponse): boolean {
   return response.statusCode === 404 && titleOf(response.body) === `Page not found - ${SERVICE}`;
 }
-
-export function caseEvents(t: TestApp, reference: string) {
-  return t.database.db
-    .selectFrom('case_events as e')
-    .innerJoin('cases as c', 'c.id', 'e.case_id')
-    .select(['e.kind', 'e.actor_id', 'e.facts', 'e.detail_text'])
-    .where('c.reference', '=', reference)
-    .orderBy('e.id')
-    .execute();
-}
-
 /** A date `days` from today as the three fields of the date input called `name`. */
 export function dateFields(t: TestApp, name: string, days: number): Record<string, string> {
   const [year, month, day] = addCalendarDays(today(t), days).split('-');

@@ -7,17 +7,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Engine } from '../../src/data/db.ts';
-import type { Actor } from '../../src/domain/case-lifecycle.ts';
-import { addCalendarDays, londonDate } from '../../src/domain/london-time.ts';
-import type { Role } from '../../src/domain/vocabulary.ts';
+import { addCalendarDays } from '../../src/domain/london-time.ts';
 import { allocateCase } from '../../src/services/allocation.ts';
 import { decideAssessment } from '../../src/services/assessment.ts';
-import { registerContact } from '../../src/services/intake.ts';
 import { issueFinalDecision, shareDraftDecision } from '../../src/services/investigation.ts';
 import { configurePortal, type PortalOptions } from '../../src/web/portal/settings.ts';
 import { portalRoutes } from '../../src/web/portal/portal-routes.ts';
 import { staffMessageRoutes } from '../../src/web/staff/message-routes.ts';
-import { createTestApp, PASSWORD, testStaff, type TestApp, type TestStaffName } from '../helpers/app.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { EmailCodeClient, filePart } from '../helpers/email-code.ts';
+import { titleOf } from '../helpers/pages.ts';
+import { actor, registerTestCase, today } from '../helpers/staff-actions.ts';
+
+export { latestCode } from '../helpers/email-code.ts';
+export { errorSummaryOf, escapeHtml, titleOf } from '../helpers/pages.ts';
+export { actor, caseEvents as eventsOf, today } from '../helpers/staff-actions.ts';
 
 export const SESSION_SECRET = 'a-test-session-secret-of-at-least-32-chars';
 
@@ -45,108 +49,27 @@ export function eicar(): Buffer {
 
 let nextAddress = 1;
 
-/** A browser: keeps its cookie, reads the CSRF token from the last page, comes from its own address. */
-export class PortalClient {
-  cookie = '';
-  csrf = '';
-  readonly address: string;
-  constructor(readonly app: FastifyInstance, address?: string) {
+/** A browser on the portal, from its own client address unless given one. */
+export class PortalClient extends EmailCodeClient {
+  constructor(app: FastifyInstance, address?: string) {
     const n = nextAddress++;
-    this.address = address ?? `10.77.${(n >> 8) & 255}.${n & 255}`;
-  }
-
-  private remember(response: LightMyRequestResponse) {
-    for (const c of response.cookies as { name: string; value: string }[]) if (c.name === 'redress.sid') this.cookie = `redress.sid=${c.value}`;
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
-    if (token) this.csrf = token;
-    return response;
-  }
-
-  private headers(extra: Record<string, string> = {}) {
-    return { 'x-forwarded-for': this.address, ...(this.cookie ? { cookie: this.cookie } : {}), ...extra };
-  }
-
-  async get(url: string) {
-    return this.remember(await this.app.inject({ method: 'GET', url, headers: this.headers() }));
-  }
-
-  async post(url: string, form: Record<string, string>, options: { csrf?: boolean } = {}) {
-    const body = new URLSearchParams();
-    if (options.csrf !== false) body.append('_csrf', this.csrf);
-    for (const [k, v] of Object.entries(form)) body.append(k, v);
-    return this.remember(
-      await this.app.inject({ method: 'POST', url, payload: body.toString(), headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }) }),
-    );
+    super(app, address ?? `10.77.${(n >> 8) & 255}.${n & 255}`, { signIn: '/sign-in', checkEmail: '/sign-in/check-email' });
   }
 
   /** A file upload as the case page's form sends it: multipart, CSRF token in the query. */
   async upload(url: string, file: { name: string; content: Buffer; type?: string } | undefined, options: { csrf?: boolean } = {}) {
-    const boundary = '----portal-test-boundary';
-    const parts: Buffer[] = [];
-    if (file) {
-      parts.push(
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`),
-        file.content,
-        Buffer.from('\r\n'),
-      );
-    }
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
-    const query = options.csrf === false ? '' : `?_csrf=${encodeURIComponent(this.csrf)}`;
-    return this.remember(
-      await this.app.inject({
-        method: 'POST', url: `${url}${query}`, payload: Buffer.concat(parts),
-        headers: this.headers({ 'content-type': `multipart/form-data; boundary=${boundary}` }),
-      }),
-    );
-  }
-
-  /** Asks for a code for `email`; returns the response to the email form. */
-  async requestCode(email: string) {
-    await this.get('/sign-in');
-    return this.post('/sign-in', { email });
+    return this.postMultipart(url, file ? filePart(file) : [], options);
   }
 
   /** Signs in all the way, reading the code from the notifications table. */
   async signIn(t: TestApp, email: string) {
-    const asked = await this.requestCode(email);
-    if (asked.statusCode !== 303) throw new Error(`asking for a code for ${email} failed: ${asked.statusCode}`);
-    await this.get('/sign-in/check-email');
-    const code = await latestCode(t, email);
-    if (!code) throw new Error(`no code was sent to ${email}`);
-    const response = await this.post('/sign-in/check-email', { code });
-    if (response.statusCode !== 303) throw new Error(`signing in as ${email} failed: ${response.statusCode} ${response.body.slice(0, 200)}`);
+    await this.enterCode(t, email);
     return this;
   }
-
-  /** Signs in as a member of staff with their password. */
-  async signInAsStaff(who: TestStaffName) {
-    await this.get('/staff/sign-in');
-    const response = await this.post('/staff/sign-in', { email: testStaff[who].email, password: PASSWORD, returnTo: '/staff' });
-    if (response.statusCode !== 303) throw new Error(`staff sign-in as ${who} failed: ${response.statusCode}`);
-    await this.get('/staff');
-    return this;
-  }
-}
-
-/** The code in the newest sign-in email to `email`, if any. */
-export async function latestCode(t: TestApp, email: string): Promise<string | undefined> {
-  const row = await t.database.db
-    .selectFrom('notifications')
-    .select('personalisation')
-    .where('template', '=', 'sign-in-code')
-    .where('recipient', '=', email.toLowerCase())
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? String((row.personalisation as Record<string, unknown>).code) : undefined;
 }
 
 export async function notificationsTo(t: TestApp, template: string) {
   return t.database.db.selectFrom('notifications').selectAll().where('template', '=', template).orderBy('id').execute();
-}
-
-export function actor(t: TestApp, who: TestStaffName): Actor {
-  return { id: t.staffIds[who], roles: [...testStaff[who].roles] as Role[] };
 }
 
 let people = 0;
@@ -156,24 +79,12 @@ export async function registerPortalCase(
   t: TestApp,
   who: { email?: string | null; fullName?: string; representative?: { fullName: string; email?: string | null } | null; summary?: string; bodyIndex?: number },
 ): Promise<string> {
-  const result = await registerContact(t.services, actor(t, 'intake'), {
-    channel: 'email',
-    receivedAt: new Date(t.clock.now().getTime() - 3_600_000),
+  return registerTestCase(t, {
     complainant: { fullName: who.fullName ?? `Portal Person ${++people}`, email: who.email ?? null },
     representative: who.representative ?? null,
     bodyIds: [t.bodyIds[who.bodyIndex ?? 0] as number],
     summary: who.summary ?? 'The council did not reply to my letters about my housing application.',
-    outcome: 'case-created',
-    category: 'Housing',
-    subcategory: 'Homelessness',
-    jurisdiction: 'local-government',
   });
-  if (!result.reference) throw new Error('no reference');
-  return result.reference;
-}
-
-export function today(t: TestApp): string {
-  return londonDate(t.clock.now());
 }
 
 export type Milestone = 'closed-at-assessment' | 'awaiting-allocation' | 'investigation' | 'draft-decision' | 'compliance' | 'closed-after-decision';
@@ -208,33 +119,7 @@ export function staffMessagesUrl(reference: string): string {
   return `/staff/cases/${reference.replace(/\s/g, '')}/messages`;
 }
 
-export function titleOf(body: string): string {
-  return /<title[^>]*>([\s\S]*?)<\/title>/.exec(body)?.[1]?.trim() ?? '';
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-/** The texts and links in the GOV.UK error summary. */
-export function errorSummaryOf(body: string): { href: string; text: string }[] {
-  const start = body.indexOf('class="govuk-error-summary"');
-  if (start < 0) return [];
-  const end = body.indexOf('</ul>', start);
-  return [...body.slice(start, end).matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({ href: m[1] as string, text: (m[2] as string).trim() }));
-}
-
 /** The portal's "Page not found" (404), the same for someone else's case as for no case. */
 export function isPortalNotFound(response: LightMyRequestResponse): boolean {
   return response.statusCode === 404 && titleOf(response.body) === 'Page not found - Complain to the Ombudsman';
-}
-
-export async function eventsOf(t: TestApp, reference: string) {
-  return t.database.db
-    .selectFrom('case_events as e')
-    .innerJoin('cases as c', 'c.id', 'e.case_id')
-    .select(['e.kind', 'e.actor_id', 'e.facts', 'e.detail_text'])
-    .where('c.reference', '=', reference)
-    .orderBy('e.id')
-    .execute();
 }

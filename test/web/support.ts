@@ -6,25 +6,19 @@ import { expect } from 'vitest';
 import { sql } from 'kysely';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { PASSWORD, testStaff, type TestApp, type TestStaffName } from '../helpers/app.ts';
-import { registerContact } from '../../src/services/intake.ts';
+import { escapeHtml, titleOf } from '../helpers/pages.ts';
+import { actor, registerTestCase, today } from '../helpers/staff-actions.ts';
 import { decideAssessment } from '../../src/services/assessment.ts';
 import { allocateCase } from '../../src/services/allocation.ts';
 import { issueFinalDecision, shareDraftDecision } from '../../src/services/investigation.ts';
-import { addCalendarDays, londonDate } from '../../src/domain/london-time.ts';
-import type { Actor } from '../../src/domain/case-lifecycle.ts';
-import type { Role } from '../../src/domain/vocabulary.ts';
+import { addCalendarDays } from '../../src/domain/london-time.ts';
 
-export function actor(t: TestApp, who: TestStaffName): Actor {
-  return { id: t.staffIds[who], roles: [...testStaff[who].roles] as Role[] };
-}
+export { escapeHtml, titleOf } from '../helpers/pages.ts';
+export { actor, today } from '../helpers/staff-actions.ts';
 
 /** '26 000 001' -> '/staff/cases/26000001' (+ '/suffix'). */
 export function caseUrl(reference: string, suffix = ''): string {
   return `/staff/cases/${reference.replace(/\s/g, '')}${suffix ? `/${suffix}` : ''}`;
-}
-
-export function today(t: TestApp): string {
-  return londonDate(t.clock.now());
 }
 
 /** A date `days` from today as the three fields of a GOV.UK date input called `name`. */
@@ -44,20 +38,13 @@ export interface NewCase {
 
 /** Registers a complaint through the intake service (fast: no HTTP); returns its reference, e.g. '26 000 001'. */
 export async function registerCase(t: TestApp, options: NewCase = {}): Promise<string> {
-  const result = await registerContact(t.services, actor(t, 'intake'), {
-    channel: 'email',
-    receivedAt: options.receivedAt ?? new Date(t.clock.now().getTime() - 3_600_000),
+  return registerTestCase(t, {
+    receivedAt: options.receivedAt,
     complainant: { fullName: options.fullName ?? `Test Complainant ${String(++complainants).padStart(3, '0')}`, email: null },
     representative: options.representative ? { fullName: options.representative } : null,
     bodyIds: options.bodyIds ?? [t.bodyIds[0] as number],
     summary: options.summary ?? 'The council did not reply to my letters.',
-    outcome: 'case-created',
-    category: 'Housing',
-    subcategory: 'Homelessness',
-    jurisdiction: 'local-government',
   });
-  if (!result.reference) throw new Error('no reference');
-  return result.reference;
 }
 
 export type Milestone = 'awaiting-allocation' | 'investigation' | 'draft-decision' | 'compliance' | 'closed';
@@ -127,14 +114,6 @@ export async function tally(t: TestApp): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await countRows(t, table);
   return counts;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-export function titleOf(body: string): string {
-  return /<title[^>]*>([\s\S]*?)<\/title>/.exec(body)?.[1]?.trim() ?? '';
 }
 
 /** The links in the GOV.UK error summary, as [href, text] pairs. */

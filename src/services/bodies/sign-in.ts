@@ -1,7 +1,7 @@
 import { activeLinkOfficersByEmail, findLinkOfficer } from '../../data/repositories/link-officers.ts';
 import type { LinkOfficerCaseActor } from '../case-action.ts';
 import type { ServiceDeps } from '../deps.ts';
-import { codePepper, normaliseEmail, requestEmailCode, verifyEmailCode, type EmailCodeSpace, type VerifyResult } from '../email-code.ts';
+import { codePepper, normaliseEmail, type EmailCodeSpace } from '../email-code.ts';
 
 /**
  * Signing in as a body's link officer: the same emailed code as complainants (services/email-code.ts),
@@ -20,16 +20,6 @@ export const linkOfficerCodes: EmailCodeSpace = {
 /** The pepper for link officers' code hashes: derived from the session secret, and different from the portal's. */
 export function linkOfficerPepper(sessionSecret: string): string {
   return codePepper(sessionSecret, linkOfficerCodes);
-}
-
-/** Makes (and for an active link officer's address, emails) a new code; returns the normalised address whatever happened. */
-export async function requestLinkOfficerCode(deps: ServiceDeps, pepper: string, raw: { email: string }, options: { maxPerHour?: number } = {}): Promise<{ email: string }> {
-  return requestEmailCode(deps, linkOfficerCodes, pepper, raw, options);
-}
-
-/** Checks a typed code against the newest link-officer code for the address (every check counts as an attempt). */
-export async function verifyLinkOfficerCode(deps: ServiceDeps, pepper: string, email: string, code: string): Promise<VerifyResult> {
-  return verifyEmailCode(deps, linkOfficerCodes, pepper, email, code);
 }
 
 /** The bodies an address may act for now: one active link officer record per body. */

@@ -8,7 +8,7 @@ import { normaliseReference } from '../../domain/references.ts';
 import { closingReasons, outcomes } from '../../domain/vocabulary.ts';
 import { notFound } from '../errors.ts';
 import type { ServiceDeps } from '../deps.ts';
-import { normaliseEmail } from './sign-in.ts';
+import { normaliseEmail } from '../email-code.ts';
 
 /**
  * A complaint as the person who made it sees it: where it is in plain words, what happens next

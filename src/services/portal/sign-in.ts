@@ -2,9 +2,6 @@ import { emailHasCase } from '../../data/repositories/portal.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { codePepper, requestEmailCode, verifyEmailCode, type EmailCodeSpace, type VerifyResult } from '../email-code.ts';
 
-// Other portal services compare addresses as sign-in does.
-export { normaliseEmail } from '../email-code.ts';
-
 /**
  * Signing in to the complainant portal with an emailed code (services/email-code.ts). Only an
  * address with a complaint with us is sent the code. Complainants' codes are kept under the bare

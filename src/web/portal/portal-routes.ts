@@ -4,11 +4,10 @@ import { AppError } from '../../services/errors.ts';
 import { getComplaint, listComplaints } from '../../services/portal/complaints.ts';
 import { getPortalDocument, ScanUnavailableError, sizeInWords, uploadMessages, uploadPortalDocument } from '../../services/portal/documents.ts';
 import { sendComplainantMessage } from '../../services/portal/messages.ts';
-import {
-  CODE_LIFETIME_MINUTES, emailSchema, messages as signInMessages, normaliseEmail, requestSignInCode, signInPepper, TooManyCodesError, verifySignInCode,
-} from '../../services/portal/sign-in.ts';
+import { complainantCodes, signInPepper } from '../../services/portal/sign-in.ts';
 import { acceptedTypesSentence } from '../../services/portal/file-types.ts';
 import type { AppDeps } from '../app.ts';
+import { emailCodeSignInRoutes } from '../email-code-sign-in.ts';
 import { field, type FormBody } from '../forms.ts';
 import { portalPaths, safePortalReturnTo } from './paths.ts';
 import { portalSettings, type PortalOptions } from './settings.ts';
@@ -28,8 +27,6 @@ declare module 'fastify' {
     portalFlash?: string;
   }
 }
-
-const HOUR_MS = 3_600_000;
 
 function fieldOf(body: unknown, name: string): string {
   return body && typeof body === 'object' ? field(body as FormBody, name) : '';
@@ -87,83 +84,27 @@ export function portalRoutes(deps: AppDeps, options: PortalOptions = {}) {
     };
     const referenceOf = (request: FastifyRequest) => (request.params as { reference: string }).reference;
 
-    // ---- Rate limits (in memory, per server; the database also caps codes per address) ----
-    const codesPerIp = app.createRateLimit({ max: () => settings().limits.codesPerIpPerHour, timeWindow: HOUR_MS, keyGenerator: (r) => `portal-codes-ip:${r.ip}` });
-    const codesPerEmail = app.createRateLimit({
-      max: () => settings().limits.codesPerEmailPerHour, timeWindow: HOUR_MS, keyGenerator: (r) => `portal-codes-email:${normaliseEmail(fieldOf(r.body, 'email'))}`,
-    });
-    const checksPerIp = app.createRateLimit({ max: () => settings().limits.codeChecksPerIpPerHour, timeWindow: HOUR_MS, keyGenerator: (r) => `portal-checks-ip:${r.ip}` });
-    const limited = async (limiter: typeof codesPerIp, request: FastifyRequest, reply: FastifyReply) => {
-      const result = await limiter(request);
-      if (result.isAllowed || !result.isExceeded) return false;
-      reply.header('retry-after', String(result.ttlInSeconds));
-      return true;
-    };
-
     // ---- Signing in ----
-    const showSignIn = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, extra: Record<string, unknown> = {}) =>
-      render(request, reply, 'portal/sign-in.njk', { values, ...extra }, 200);
-
-    app.get(portalPaths.signIn, async (request, reply) => {
-      if (request.session.portalEmail) return reply.redirect(portalPaths.complaints);
-      return showSignIn(request, reply, {}, { timedOut: (request.query as { timedOut?: string }).timedOut === '1' });
-    });
-
-    const askForCode = async (request: FastifyRequest, reply: FastifyReply, template: 'portal/sign-in.njk' | 'portal/new-code.njk') => {
-      const email = fieldOf(request.body, 'email');
-      const show = (errors: Record<string, string>, status: number) => render(request, reply, template, { values: { email }, errors }, status);
-      if (await limited(codesPerIp, request, reply)) return show({ email: signInMessages.tooManyCodes }, 429);
-      const parsed = emailSchema.safeParse({ email });
-      if (!parsed.success) return show({ email: parsed.error.issues[0]?.message ?? signInMessages.emailFormat }, 400);
-      if (await limited(codesPerEmail, request, reply)) return show({ email: signInMessages.tooManyCodes }, 429);
-      try {
-        const sent = await requestSignInCode(deps.services, pepper, { email }, { maxPerHour: settings().limits.codesPerEmailPerHour });
-        request.session.portalPendingEmail = sent.email;
-        return reply.redirect(portalPaths.checkEmail, 303);
-      } catch (error) {
-        if (error instanceof TooManyCodesError) return show(error.fields, 429);
-        if (error instanceof AppError && error.code === 'invalid') return show(error.fields, 400);
-        throw error;
-      }
-    };
-
-    app.post(portalPaths.signIn, { preHandler: app.csrfProtection }, async (request, reply) => askForCode(request, reply, 'portal/sign-in.njk'));
-
-    const showCheckEmail = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors?: Record<string, string>, status?: number) =>
-      render(request, reply, 'portal/check-email.njk', { email: request.session.portalPendingEmail, minutes: CODE_LIFETIME_MINUTES, values, errors }, status ?? (errors ? 400 : 200));
-
-    app.get(portalPaths.checkEmail, async (request, reply) => {
-      if (!request.session.portalPendingEmail) return reply.redirect(portalPaths.signIn);
-      return showCheckEmail(request, reply);
-    });
-
-    app.post(portalPaths.checkEmail, { preHandler: app.csrfProtection }, async (request, reply) => {
-      const email = request.session.portalPendingEmail;
-      if (!email) return reply.redirect(portalPaths.signIn, 303);
-      const code = fieldOf(request.body, 'code');
-      if (await limited(checksPerIp, request, reply)) return showCheckEmail(request, reply, { code }, { code: 'There have been too many attempts to sign in. Try again later' }, 429);
-      try {
-        const result = await verifySignInCode(deps.services, pepper, email, code);
-        if (!result.ok) return showCheckEmail(request, reply, { code }, { code: result.message });
+    emailCodeSignInRoutes(app, {
+      name: 'portal',
+      services: deps.services,
+      codes: complainantCodes,
+      pepper,
+      limits: () => settings().limits,
+      paths: portalPaths,
+      templates: { signIn: 'portal/sign-in.njk', checkEmail: 'portal/check-email.njk', newCode: 'portal/new-code.njk', signedOut: 'portal/signed-out.njk' },
+      pendingEmail: 'portalPendingEmail',
+      notices: ['timedOut'],
+      render,
+      signedInHome: async (request) => (request.session.portalEmail ? portalPaths.complaints : undefined),
+      signedIn: async (request, reply, email) => {
         const returnTo = safePortalReturnTo(request.session.portalReturnTo);
         await request.session.regenerate();
-        request.session.portalEmail = result.email;
+        request.session.portalEmail = email;
         request.session.portalSeenAt = deps.services.clock.now().getTime();
         return reply.redirect(returnTo, 303);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'invalid') return showCheckEmail(request, reply, { code }, error.fields);
-        throw error;
-      }
+      },
     });
-
-    app.get(portalPaths.newCode, async (request, reply) => render(request, reply, 'portal/new-code.njk', { values: { email: request.session.portalPendingEmail ?? '' } }));
-    app.post(portalPaths.newCode, { preHandler: app.csrfProtection }, async (request, reply) => askForCode(request, reply, 'portal/new-code.njk'));
-
-    app.post(portalPaths.signOut, { preHandler: app.csrfProtection }, async (request, reply) => {
-      await request.session.destroy();
-      return reply.redirect(portalPaths.signedOut, 303);
-    });
-    app.get(portalPaths.signedOut, async (request, reply) => render(request, reply, 'portal/signed-out.njk'));
 
     // ---- Complaints ----
     app.get(portalPaths.complaints, { preHandler: requirePortal }, async (request, reply) =>
