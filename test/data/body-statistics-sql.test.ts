@@ -221,8 +221,8 @@ describe.each(testEngines)('body statistics in SQL on %s', (engine) => {
     });
     const improvements = await agreedServiceImprovements(database.db, planYearPeriod(2017));
     expect(improvements.get(data.bodies[0]?.id ?? -1)).toEqual([
-      { kind: 'service-improvement', description: 'Review how housing applications are acknowledged', decidedOn: '2017-08-01', dueOn: '2017-10-01', status: 'pending' },
-      { kind: 'training', description: 'Train staff on the allocations policy', decidedOn: '2017-08-01', dueOn: '2017-10-01', status: 'complied-on-time' },
+      { kind: 'service-improvement', description: 'Review how housing applications are acknowledged', decidedOn: '2017-08-01', dueOn: '2017-10-01', status: 'pending', people: [] },
+      { kind: 'training', description: 'Train staff on the allocations policy', decidedOn: '2017-08-01', dueOn: '2017-10-01', status: 'complied-on-time', people: [] },
     ]);
     expect((await agreedServiceImprovements(database.db, planYearPeriod(2018))).size).toBe(0);
   });

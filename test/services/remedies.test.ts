@@ -47,7 +47,7 @@ describe.each(testEngines)('remedy follow-up services on %s', (engine) => {
     c5 = await decidedCase(t, { decidedOn: '2023-12-01', bodyIds: [b3], remedies: [{ kind: 'training', dueOn: '2024-01-10' }] });
     c6 = await decidedCase(t, { decidedOn: '2026-01-25', bodyIds: [b0], remedies: [{ kind: 'apology', dueOn: '2026-02-25' }] });
     await settle(t, c6.reference, c6.remedyIds[0] as number, '2026-02-27');
-    c7 = await decidedCase(t, { decidedOn: '2026-01-25', bodyIds: [b0], remedies: [{ kind: 'service-improvement', dueOn: '2026-02-25', description: 'Review how the council logs repair requests' }] });
+    c7 = await decidedCase(t, { decidedOn: '2026-01-25', bodyIds: [b0], complainant: 'Wendy Watchlist', remedies: [{ kind: 'service-improvement', dueOn: '2026-02-25', description: 'Review how the council logs repair requests like Mrs Watchlist’s' }] });
     c8 = await decidedCase(t, { decidedOn: '2026-01-10', bodyIds: [b1], remedies: [{ kind: 'apology', dueOn: '2026-02-10' }] });
     await settle(t, c8.reference, c8.remedyIds[0] as number, '2026-02-12', 'no');
     await markDelayedRemedies(t.services, t.clock.now());
@@ -177,12 +177,13 @@ describe.each(testEngines)('remedy follow-up services on %s', (engine) => {
     const [b0, , , b3] = bodies as [typeof bodies[0], typeof bodies[0], typeof bodies[0], typeof bodies[0]];
     const list = await bodyWatchList(t.services, b0.code.toLowerCase());
     expect(list.entries.map((e) => [e.kind, e.dueOn, e.daysOverdue, e.delayed, e.improvement])).toEqual([
-      ['service-improvement', '2026-02-25', 5, false, 'Review how the council logs repair requests'],
+      // Published without the complainant's name the caseworker wrote into it.
+      ['service-improvement', '2026-02-25', 5, false, 'Review how the council logs repair requests like Mrs X’s'],
       ['apology', '2026-02-20', 10, false, null],
       ['apology', '2026-02-02', 28, false, null],
     ]);
     const published = JSON.stringify(list.entries);
-    for (const secret of ['Mr Sample', 'Apologise', c1.reference, c3.reference, 'Test Complainant']) expect(published).not.toContain(secret);
+    for (const secret of ['Mr Sample', 'Apologise', c1.reference, c3.reference, 'Test Complainant', 'Watchlist']) expect(published).not.toContain(secret);
     const delayed = await bodyWatchList(t.services, b3.code);
     expect(delayed.entries.map((e) => [e.kind, e.delayed, e.delayedDueOn])).toEqual([['procedure-review', true, '2026-07-01']]);
     expect(delayed.delayed).toBe(1);

@@ -17,6 +17,7 @@ import {
   type RemediesByKind,
 } from '../../domain/body-statistics.ts';
 import type { Period } from '../../domain/service-standards.ts';
+import type { CasePerson } from '../../domain/anonymisation.ts';
 import { remedyKinds, type RemedyKind } from '../../domain/vocabulary.ts';
 
 /**
@@ -209,28 +210,46 @@ export interface PublishedImprovement {
   status: string;
 }
 
+/** An agreed service improvement as written, with the case's people whose details must not be published with it. */
+export interface AgreedImprovement extends PublishedImprovement {
+  people: CasePerson[];
+}
+
 /**
  * The service improvements (and procedure reviews and training) each body agreed in decisions
- * made in the period, with their descriptions, by body id: these are published. Never a
- * personal remedy (see serviceImprovementKinds).
+ * made in the period, with their descriptions as caseworkers wrote them and the case's
+ * complainant and representative, by body id: these are published once made anonymous (see
+ * publishableImprovement). Never a personal remedy (see serviceImprovementKinds).
  */
-export async function agreedServiceImprovements(db: Db, period: Period): Promise<Map<number, PublishedImprovement[]>> {
+export async function agreedServiceImprovements(db: Db, period: Period): Promise<Map<number, AgreedImprovement[]>> {
   const { start, end } = bounds(period);
-  const { rows } = await sql<{ body_id: number; kind: RemedyKind; description_text: string; decided_on: IsoDate; due_on: IsoDate; status: string }>`
+  type Row = { body_id: number; kind: RemedyKind; description_text: string; decided_on: IsoDate; due_on: IsoDate; status: string } & {
+    [K in `${'complainant' | 'representative'}_${'name' | 'email' | 'phone' | 'address'}`]: string | null;
+  };
+  const { rows } = await sql<Row>`
     select cb.body_id, r.kind, r.description_text,
            (coalesce(c.decided_at, c.closed_at) at time zone 'Europe/London')::date as decided_on,
-           r.due_on, r.status
+           r.due_on, r.status,
+           pc.full_name as complainant_name, pc.email as complainant_email, pc.phone as complainant_phone, pc.address as complainant_address,
+           pr.full_name as representative_name, pr.email as representative_email, pr.phone as representative_phone, pr.address as representative_address
       from remedies r
       join cases c on c.id = r.case_id
       join case_bodies cb on cb.case_id = r.case_id
+      left join people pc on pc.id = c.complainant_id
+      left join people pr on pr.id = c.representative_id
      where r.kind in (${list(serviceImprovementKinds)})
        and coalesce(c.decided_at, c.closed_at) >= ${start} and coalesce(c.decided_at, c.closed_at) < ${end}
        and r.description_text is not null and btrim(r.description_text) <> ''
      order by cb.body_id, decided_on, r.id`.execute(db);
-  const byBody = new Map<number, PublishedImprovement[]>();
+  const personOf = (r: Row, role: 'complainant' | 'representative'): CasePerson | null =>
+    (r[`${role}_name`] ?? r[`${role}_email`] ?? r[`${role}_phone`] ?? r[`${role}_address`]) === null
+      ? null
+      : { role: `the ${role}`, fullName: r[`${role}_name`], email: r[`${role}_email`], phone: r[`${role}_phone`], address: r[`${role}_address`] };
+  const byBody = new Map<number, AgreedImprovement[]>();
   for (const r of rows) {
     const improvements = byBody.get(r.body_id) ?? [];
-    improvements.push({ kind: r.kind, description: r.description_text.trim(), decidedOn: r.decided_on, dueOn: r.due_on, status: r.status });
+    const people = [personOf(r, 'complainant'), personOf(r, 'representative')].filter((p): p is CasePerson => p !== null);
+    improvements.push({ kind: r.kind, description: r.description_text.trim(), decidedOn: r.decided_on, dueOn: r.due_on, status: r.status, people });
     byBody.set(r.body_id, improvements);
   }
   return byBody;

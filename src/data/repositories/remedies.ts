@@ -260,10 +260,15 @@ export interface WatchListQuery {
  */
 export async function watchListRows(db: Db, query: WatchListQuery) {
   let rows = remediesByBody(db)
+    // The case's people, whose details must be taken out of a published improvement's wording.
+    .leftJoin('people as pc', 'pc.id', 'c.complainant_id')
+    .leftJoin('people as pr', 'pr.id', 'c.representative_id')
     .select([
       'r.id', 'r.kind', 'r.due_on', 'r.delayed_at', 'r.delayed_due_on',
       sql<string | null>`case when r.kind = 'service-improvement' then r.description_text end`.as('improvement_text'),
       'b.code as body_code', 'b.name as body_name',
+      'pc.full_name as complainant_name', 'pc.email as complainant_email', 'pc.phone as complainant_phone', 'pc.address as complainant_address',
+      'pr.full_name as representative_name', 'pr.email as representative_email', 'pr.phone as representative_phone', 'pr.address as representative_address',
     ])
     .where('r.status', '=', 'pending')
     .where('r.due_on', '>=', query.dueFrom)

@@ -10,8 +10,10 @@ import {
   readCacheStamps,
   replaceCacheEntries,
   timeToDecisionQuartiles,
+  type AgreedImprovement,
   type PublishedImprovement,
 } from '../../data/repositories/body-statistics.ts';
+import { publishableText } from '../../domain/anonymisation.ts';
 import {
   compareCodes,
   figures,
@@ -148,6 +150,14 @@ function computeOnce(deps: StatisticsDeps, year: number): Promise<Date> {
   return running;
 }
 
+/** Caseworkers' wording as the public may read it: no detail of the case's people (anonymisation.ts). */
+function publishable(byBody: Map<number, AgreedImprovement[]>): Map<number, PublishedImprovement[]> {
+  return new Map([...byBody].map(([bodyId, improvements]) => [
+    bodyId,
+    improvements.map(({ people, description, ...improvement }) => ({ ...improvement, description: publishableText(description, people) })),
+  ]));
+}
+
 /** Computes a plan year for every body and stores it (see the module comment); returns its computed_at. */
 export async function computePlanYear(deps: StatisticsDeps, year: number): Promise<Date> {
   const period = planYearPeriod(year);
@@ -158,7 +168,7 @@ export async function computePlanYear(deps: StatisticsDeps, year: number): Promi
     countRemediesByKind(reader, period),
     timeToDecisionQuartiles(reader, period),
     councilTimeToDecisionQuartiles(reader, period),
-    agreedServiceImprovements(reader, period),
+    agreedServiceImprovements(reader, period).then(publishable),
   ]);
   const rows: BodyYearRow[] = [...bodies]
     .sort((a, b) => compareCodes(a.code, b.code))

@@ -3,6 +3,7 @@ import { watchListCountsByBody, watchListRows, type WatchListRow } from '../../d
 import { addCalendarDays, londonDate, londonMidnight, type IsoDate } from '../../domain/london-time.ts';
 import { daysOverdue, isPastDelayedDueDate, publicDescription, watchListWindow } from '../../domain/remedies.ts';
 import { remedyKinds } from '../../domain/vocabulary.ts';
+import { publishableText, type CasePerson } from '../../domain/anonymisation.ts';
 import { notFound } from '../errors.ts';
 import { readerOf, type ServiceDeps } from '../deps.ts';
 
@@ -30,6 +31,17 @@ export interface WatchListEntry {
   updatedAt: Date;
 }
 
+/** A service improvement's wording without the details of the case's people (anonymisation.ts). */
+function publishedImprovement(row: WatchListRow): string | null {
+  const wording = publicDescription(row.kind, row.improvement_text);
+  if (wording === null) return null;
+  const people: CasePerson[] = [
+    { role: 'the complainant', fullName: row.complainant_name, email: row.complainant_email, phone: row.complainant_phone, address: row.complainant_address },
+    { role: 'the representative', fullName: row.representative_name, email: row.representative_email, phone: row.representative_phone, address: row.representative_address },
+  ];
+  return publishableText(wording, people);
+}
+
 function entryOf(row: WatchListRow, today: IsoDate): WatchListEntry {
   const remedy = { dueOn: row.due_on, status: 'pending', delayedDueOn: row.delayed_due_on };
   const overdueSince = londonMidnight(addCalendarDays(row.due_on, 1));
@@ -42,7 +54,7 @@ function entryOf(row: WatchListRow, today: IsoDate): WatchListEntry {
     delayed: row.delayed_at !== null,
     delayedDueOn: row.delayed_due_on,
     pastDelayedDueDate: isPastDelayedDueDate(remedy, today),
-    improvement: publicDescription(row.kind, row.improvement_text),
+    improvement: publishedImprovement(row),
     bodyCode: row.body_code,
     bodyName: row.body_name,
     updatedAt: row.delayed_at && row.delayed_at > overdueSince ? row.delayed_at : overdueSince,
