@@ -6,6 +6,7 @@ import * as publicAccountability from './migrations/2026-11-26-004-public-accoun
 import * as decisionDates from './migrations/2026-11-26-005-decision-dates.ts';
 import * as representativeIndex from './migrations/2026-11-26-006-representative-index.ts';
 import * as foreignKeyIndexes from './migrations/2026-11-26-007-foreign-key-indexes.ts';
+import * as standardsCoveringIndexes from './migrations/2026-11-26-008-standards-covering-indexes.ts';
 
 // Listed, not read from disk, so the same list works under tsx, in a build and in tests.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-005-decision-dates': decisionDates,
   '2026-11-26-006-representative-index': representativeIndex,
   '2026-11-26-007-foreign-key-indexes': foreignKeyIndexes,
+  '2026-11-26-008-standards-covering-indexes': standardsCoveringIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
