@@ -1,5 +1,6 @@
 -- map: the statements the server sends for one request once its figures are cached (the first request of a
--- plan year computes and stores them), as captured by bench/capture-sql.ts. The drawing (boundaries projected
+-- plan year computes and stores them), as captured by bench/capture-sql.ts. The page itself is kept, rendered,
+-- per version of the figures (src/web/public-pages/kept-responses.ts): only the version is read. The drawing (boundaries projected
 -- and simplified) is kept in the server's memory and checked against boundaries-summary; reading the
 -- geometry again happens only when the boundaries change.
 
@@ -14,7 +15,3 @@ select "bodies"."code", "bodies"."name", "bodies"."council_type", "bodies"."coun
 
 -- name: years-computed
 select "key", "computed_at" from "statistics_cache" where "key" in ($1);
-
--- name: year-table
-select * from "statistics_cache" where "key" in ($1);
-

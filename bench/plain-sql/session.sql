@@ -1,12 +1,9 @@
 -- The session and the signed-in caseworker: sent with every signed-in request.
 
 -- name: read-session
--- The session (src/data/repositories/sessions.ts readSession), on every request with a cookie.
-select "data" from "sessions" where "sid" = $1 and "expires_at" > $2;
-
--- name: load-staff
--- The signed-in caseworker (repositories/staff-users.ts findStaffUserById, from services/staff-accounts.ts loadStaff).
-select * from "staff_users" where "id" = $1;
+-- The session and the signed-in caseworker it names, on every request with a cookie, in one statement
+-- (repositories/session-with-staff.ts readSessionWithStaff, from web/plugins/session-store.ts).
+select "s"."data", "u"."id" as "staff_id", "u"."email" as "staff_email", "u"."display_name" as "staff_display_name", "u"."roles" as "staff_roles", "u"."team" as "staff_team", "u"."active" as "staff_active" from "sessions" as "s" left join "staff_users" as "u" on "u"."id" = ("s"."data"->>'staffId')::integer where "s"."sid" = $1 and "s"."expires_at" > $2;
 
 -- name: write-session
 -- The session written back when a request changed it (a flash message, signing in; repositories/sessions.ts writeSession).

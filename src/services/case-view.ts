@@ -10,6 +10,7 @@ import {
   findDocument,
   jointWorking,
 } from '../data/repositories/cases.ts';
+import { unreadMessagesForStaff } from '../data/repositories/portal.ts';
 import { availableActions, type Actor, type Stage } from '../domain/case-lifecycle.ts';
 import { eventActorLabel } from '../domain/case-events.ts';
 import { assessmentDeadline, weekMarks, type ExplainedDeadline } from '../domain/deadlines.ts';
@@ -20,11 +21,21 @@ import type { ServiceDeps } from './deps.ts';
 
 /** Everything the case page shows, with every deadline explained and the actions this person may take. */
 export async function getCase(deps: ServiceDeps, reference: string, actor: Actor) {
+  return (await readCase(deps, reference, actor, false)).view;
+}
+
+/** The case page itself: the case, and how many of the complainant's messages nobody has read, read together. */
+export async function getCasePage(deps: ServiceDeps, reference: string, actor: Actor) {
+  const { view, unreadMessages } = await readCase(deps, reference, actor, true);
+  return { view, unreadMessages: unreadMessages ?? 0 };
+}
+
+async function readCase(deps: ServiceDeps, reference: string, actor: Actor, withUnreadMessages: boolean) {
   const canonical = normaliseReference(reference);
   const caseRow = canonical ? await findCaseByReference(deps.db, canonical) : undefined;
   if (!caseRow) throw notFound('Case');
   const id = caseRow.id;
-  const [bodies, events, decisions, remedies, enquiries, documents, stops, joint] = await Promise.all([
+  const [bodies, events, decisions, remedies, enquiries, documents, stops, joint, unreadMessages] = await Promise.all([
     caseBodies(deps.db, id),
     caseEvents(deps.db, id),
     caseDecisions(deps.db, id),
@@ -33,6 +44,7 @@ export async function getCase(deps: ServiceDeps, reference: string, actor: Actor
     caseDocuments(deps.db, id),
     caseClockStops(deps.db, id),
     jointWorking(deps.db, id),
+    withUnreadMessages ? unreadMessagesForStaff(deps.db, id) : undefined,
   ]);
   const calendar = deps.calendar();
   const today = londonDate(deps.clock.now());
@@ -72,7 +84,7 @@ export async function getCase(deps: ServiceDeps, reference: string, actor: Actor
     joint: caseRow.joint,
     pendingRemedies: remedies.filter((r) => r.status === 'pending').length,
   };
-  return {
+  const view = {
     caseRow,
     bodies,
     // The timeline's byline: staff by name, a body's link officer as "Link officer <name> (<body>)".
@@ -86,6 +98,7 @@ export async function getCase(deps: ServiceDeps, reference: string, actor: Actor
     deadlines,
     actions: availableActions(state, actor),
   };
+  return { view, unreadMessages };
 }
 export type CaseView = Awaited<ReturnType<typeof getCase>>;
 

@@ -1,4 +1,4 @@
-import { caseloads, countQueue, openCasesByAge, openCasesReceivedBetween, queuePage, searchCases, type QueueFilter } from '../data/repositories/queues.ts';
+import { caseloads, openCasesByAge, openCasesReceivedBetween, queuePageWithTotal, searchCases, type QueueFilter } from '../data/repositories/queues.ts';
 import { addCalendarDays, isValidIsoDate, londonDate } from '../domain/london-time.ts';
 import { normaliseReference } from '../domain/references.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -22,7 +22,7 @@ export function parseCursor(value: unknown): { dueOn: string; id: number } | und
 
 export async function readQueue(deps: ServiceDeps, filter: QueueFilter, after: string | undefined) {
   const cursor = parseCursor(after);
-  const [rows, total] = await Promise.all([queuePage(deps.db, filter, cursor, PAGE_SIZE + 1), countQueue(deps.db, filter)]);
+  const { rows, total } = await queuePageWithTotal(deps.db, filter, cursor, PAGE_SIZE + 1);
   const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
   const next = rows.length > PAGE_SIZE && last ? `${last.assessment_due_on}.${last.id}` : undefined;

@@ -15,8 +15,9 @@ import { databaseIsUp } from '../data/db.ts';
 import type { ServiceDeps } from '../services/deps.ts';
 import type { CalendarHolder } from '../services/bank-holidays.ts';
 import { loadStaff, type SignedInStaff } from '../services/staff-accounts.ts';
+import { roles as knownRoles, type Role } from '../domain/vocabulary.ts';
 import { createViewEnvironment, govukFrontendRoot, mojFrontendRoot } from './plugins/views.ts';
-import { databaseSessionStore } from './plugins/session-store.ts';
+import { databaseSessions, type StaffAccountRow } from './plugins/session-store.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { callsApiRoutes } from './api/calls-api.ts';
@@ -36,15 +37,11 @@ import { remedyRoutes } from './staff/remedy-routes.ts';
 import { linkOfficerRoutes } from './staff/link-officer-routes.ts';
 import { letterRoutes } from './staff/letter-routes.ts';
 import { bodiesRoutes } from './bodies/bodies-routes.ts';
+import { registerRenderShared } from './render-shared.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
-    /**
-     * Renders a page that is the same for everyone once, keeps it under `key` (which must change
-     * whenever its data does), and serves the kept copy with this response's CSP nonce.
-     */
-    renderShared(key: string, template: string, context: () => Record<string, unknown>): FastifyReply;
   }
   interface FastifyRequest {
     staff: SignedInStaff | undefined;
@@ -63,12 +60,15 @@ function withoutNul(value: unknown): unknown {
   return value;
 }
 
-/** How many rendered public pages are kept (oldest dropped first): a few MB at most. */
-const SHARED_PAGES_KEPT = 500;
-
 function lazyCsrfToken(reply: FastifyReply): { toString(): string } {
   let token: string | undefined;
   return { toString: () => (token ??= reply.generateCsrf()) };
+}
+
+/** As services/staff-accounts.ts makes it from the same row: unknown roles dropped, inactive accounts signed out. */
+function signedInStaffOf(account: StaffAccountRow | null): SignedInStaff | undefined {
+  if (!account?.active) return undefined;
+  return { id: account.id, email: account.email, displayName: account.display_name, roles: account.roles.filter(knownRoles.has) as Role[], team: account.team };
 }
 
 export interface AppDeps {
@@ -132,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyMultipart, { limits: { fileSize: 20 * 1_048_576, files: 1, fields: 10 } });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyCookie);
+  const sessions = databaseSessions(deps.services.db);
   await app.register(fastifySession, {
     secret: deps.config.sessionSecret,
     cookieName: 'redress.sid',
@@ -142,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // view an UPDATE and a WAL flush, and concurrent tabs of one person wait on the same row.
     // Staff sessions therefore last 8 hours from signing in; the portals time out after 30 idle minutes.
     rolling: false,
-    store: databaseSessionStore(deps.services.db),
+    store: sessions.store,
   });
 
   const views = createViewEnvironment({ production: deps.config.production });
@@ -160,25 +161,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return this.type('text/html; charset=utf-8').send(views.render(template, locals));
   });
 
-  // Public pages are the same for every reader but for the CSP nonce: rendered once per version
-  // of their data, they cost a lookup instead of a template run (the council page is ~76 KB).
-  const sharedPages = new Map<string, string>();
-  const NONCE_PLACEHOLDER = 'redress-shared-page-nonce-placeholder';
-  app.decorateReply('renderShared', function renderShared(this: FastifyReply, key: string, template: string, context: () => Record<string, unknown>) {
-    let html = sharedPages.get(key);
-    if (html === undefined) {
-      html = views.render(template, { cspNonce: NONCE_PLACEHOLDER, currentPath: this.request.url.split('?')[0], ...context() });
-      if (sharedPages.size >= SHARED_PAGES_KEPT) sharedPages.delete(sharedPages.keys().next().value as string);
-      sharedPages.set(key, html);
-    }
-    const nonce = (this.cspNonce as { script?: string } | null)?.script ?? '';
-    return this.type('text/html; charset=utf-8').send(html.replaceAll(NONCE_PLACEHOLDER, nonce));
-  });
+  registerRenderShared(app, views);
 
   app.decorateRequest('staff', undefined);
+  // The account is normally read with the session (one statement); read on its own otherwise.
   app.addHook('preHandler', async (request) => {
     const staffId = request.session?.staffId;
-    if (staffId !== undefined) request.staff = await loadStaff(deps.services, staffId);
+    if (staffId === undefined) return;
+    const account = sessions.takeStaffAccount(request.session.sessionId, staffId);
+    request.staff = account === undefined ? await loadStaff(deps.services, staffId) : signedInStaffOf(account);
   });
 
   await app.register(fastifyCsrf, {

@@ -46,7 +46,7 @@ export type CaseListRow = Awaited<ReturnType<ReturnType<typeof caseListQuery>['e
  * A work queue ordered by the 20-working-day deadline, then id, read a page at a time with a
  * keyset cursor so it stays as fast on page 500 as on page 1 (index cases_queue_idx).
  */
-export async function queuePage(db: Db, filter: QueueFilter, after: QueueCursor | undefined, limit: number) {
+function queuePageQuery(db: Db, filter: QueueFilter, after: QueueCursor | undefined, limit: number) {
   let query = caseListQuery(db).where('c.stage', 'in', filter.stages);
   if (filter.team) query = query.where('c.team', '=', filter.team);
   if (filter.ownerId !== undefined) query = query.where('c.owner_id', '=', filter.ownerId);
@@ -54,15 +54,31 @@ export async function queuePage(db: Db, filter: QueueFilter, after: QueueCursor 
     // A row comparison, so the index seeks straight to the cursor instead of filtering up to it.
     query = query.where((eb) => eb(eb.refTuple('c.assessment_due_on', 'c.id'), '>', eb.tuple(after.dueOn, after.id)));
   }
-  return query.orderBy('c.assessment_due_on').orderBy('c.id').limit(limit).execute();
+  return query.orderBy('c.assessment_due_on').orderBy('c.id').limit(limit);
+}
+
+function countQueueQuery(db: Db, filter: QueueFilter) {
+  let query = db.selectFrom('cases as queued').select((eb) => eb.fn.countAll<number>().as('n')).where('queued.stage', 'in', filter.stages);
+  if (filter.team) query = query.where('queued.team', '=', filter.team);
+  if (filter.ownerId !== undefined) query = query.where('queued.owner_id', '=', filter.ownerId);
+  return query;
 }
 
 export async function countQueue(db: Db, filter: QueueFilter): Promise<number> {
-  let query = db.selectFrom('cases as c').select((eb) => eb.fn.countAll<number>().as('n')).where('c.stage', 'in', filter.stages);
-  if (filter.team) query = query.where('c.team', '=', filter.team);
-  if (filter.ownerId !== undefined) query = query.where('c.owner_id', '=', filter.ownerId);
-  const row = await query.executeTakeFirstOrThrow();
+  const row = await countQueueQuery(db, filter).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * A page of a queue and how many cases the whole queue holds, in one statement (the count is the
+ * same index-only scan either way; a second round trip cost the server as much again). A page
+ * past the end has no row to carry the count, so it is counted on its own.
+ */
+export async function queuePageWithTotal(db: Db, filter: QueueFilter, after: QueueCursor | undefined, limit: number): Promise<{ rows: CaseListRow[]; total: number }> {
+  const withTotal = await queuePageQuery(db, filter, after, limit).select(countQueueQuery(db, filter).as('queue_total')).execute();
+  if (withTotal.length === 0) return { rows: [], total: await countQueue(db, filter) };
+  const total = Number(withTotal[0]?.queue_total);
+  return { rows: withTotal.map(({ queue_total: _total, ...row }) => row), total };
 }
 
 /** Open cases per investigator, by stage. */

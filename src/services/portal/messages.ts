@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appendEvent, findCaseByReference, lockCaseByReference } from '../../data/repositories/cases.ts';
 import { caseMessages, insertMessage, markMessagesRead } from '../../data/repositories/portal.ts';
+import { insertComplainantMessageWithEvent } from '../../data/repositories/message-with-event.ts';
 import type { Actor } from '../../domain/case-lifecycle.ts';
 import { normaliseReference } from '../../domain/references.ts';
 import type { Role } from '../../domain/vocabulary.ts';
@@ -29,12 +30,7 @@ export const staffMessageSchema = z.object({
 export async function sendComplainantMessage(deps: ServiceDeps, email: string, reference: string, raw: { message: string }): Promise<number> {
   const own = await findOwnCase(deps, email, reference);
   const input = parseOrThrow(complainantMessageSchema, raw);
-  const now = deps.clock.now();
-  return deps.db.transaction().execute(async (trx) => {
-    const messageId = await insertMessage(trx, { caseId: own.id, fromPersonId: own.person_id, at: now, text: input.message });
-    await appendEvent(trx, { caseId: own.id, kind: 'message-received', occurredAt: now, actorId: null, facts: { messageId, fromPersonId: own.person_id, from: own.role }, detail: input.message });
-    return messageId;
-  });
+  return insertComplainantMessageWithEvent(deps.db, { caseId: own.id, fromPersonId: own.person_id, from: own.role, at: deps.clock.now(), text: input.message });
 }
 
 /** Staff who may write to complainants: everyone who works cases (not administrators alone). */

@@ -97,6 +97,14 @@ export const councilPaths = {
  * of lookups by key.
  */
 export async function councilPage(deps: StatisticsDeps, code: string, planYear?: number): Promise<CouncilPage> {
+  return (await councilPageStamped(deps, code, planYear)).page;
+}
+
+/**
+ * The council page's data, and whether its `computed_at` is the year's real cache stamp (when it
+ * is not, it is the time of this request, so the page must not be kept as a version of anything).
+ */
+export async function councilPageStamped(deps: StatisticsDeps, code: string, planYear?: number): Promise<{ page: CouncilPage; stamped: boolean }> {
   const body = await findBodyByCode(deps.db, code);
   if (!body) throw notFound('Council');
   const now = deps.clock.now();
@@ -129,7 +137,8 @@ export async function councilPage(deps: StatisticsDeps, code: string, planYear?:
   const comparison = comparisons.get(year);
   const similar = similarIn(year);
   const period = planYearPeriod(year);
-  return {
+  const stamp = stamps.get(year);
+  const page: CouncilPage = {
     body: {
       code: body.code,
       name: body.name,
@@ -158,8 +167,9 @@ export async function councilPage(deps: StatisticsDeps, code: string, planYear?:
     small_numbers_threshold: SMALL_NUMBERS,
     annual_letter_url: letter ? councilPaths.annualLetter(body.code, year) : null,
     watch_list_url: councilPaths.watchList(body.code),
-    computed_at: (stamps.get(year) ?? now).toISOString(),
+    computed_at: (stamp ?? now).toISOString(),
   };
+  return { page, stamped: stamp !== undefined };
 }
 
 function emptyGroup(): GroupFigures {

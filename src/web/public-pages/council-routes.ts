@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { parsePlanYear } from '../../domain/body-statistics.ts';
-import { councilPage } from '../../services/body-statistics.ts';
+import { councilPageStamped } from '../../services/public-statistics/council-page.ts';
 import { councilDirectory, councilFilters, findCouncils } from '../../services/public-statistics/council-directory.ts';
 import { notFound } from '../../services/errors.ts';
 import { councilPageView } from './council-view.ts';
+import { fingerprint } from './fingerprint.ts';
 import { cacheFor, LONG_MAX_AGE, publicHttpCaching, SHORT_MAX_AGE } from './http-cache.ts';
 
 /** The longest search anyone needs for a council's name. */
@@ -51,9 +52,12 @@ export function councilRoutes(deps: AppDeps) {
         if (parsed === null) throw notFound('Statistics for that year');
         year = parsed;
       }
-      const page = await councilPage(deps.services, code, year);
-      const key = `council:${page.body.code}:${page.plan_year}:${page.latest_complete_plan_year}:${page.computed_at}:${page.annual_letter_url ?? ''}`;
-      return cacheFor(reply, page.year_complete ? LONG_MAX_AGE : SHORT_MAX_AGE).renderShared(key, 'public/councils/council.njk', () => ({
+      const { page, stamped } = await councilPageStamped(deps.services, code, year);
+      // The page is rendered from `page` alone, so a digest of it is a version that changes with
+      // anything shown: every year's figures on the trend, the body's details, a new letter.
+      // Without a real stamp, computed_at is this request's time: rendered once, not kept.
+      const version = stamped ? fingerprint(page) : null;
+      return cacheFor(reply, page.year_complete ? LONG_MAX_AGE : SHORT_MAX_AGE).renderShared(`council:${page.body.code}:${page.plan_year}`, version, 'public/councils/council.njk', () => ({
         ...councilPageView(page),
         breadcrumbs: [{ text: 'Councils', href: '/councils' }],
       }));

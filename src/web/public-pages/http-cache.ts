@@ -5,7 +5,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
  * HTTP caching for public pages and files: a route says how long its answer may be kept
  * (`cacheFor`), and the hook `publicHttpCaching` adds to the plugin's routes
  * - an ETag, the SHA-256 of the body as sent (less its CSP nonces, which change on every response),
- *   so it is right whatever produced the body and the same on every web copy;
+ *   so it is right whatever produced the body and the same on every web copy; a route that sends
+ *   a kept body (kept-responses.ts) sets the ETag worked out when the body was made, so a large
+ *   page is not hashed again on every request;
  * - `Cache-Control: public, max-age=N` (only on a 200 without a cookie: a response that sets a
  *   cookie is personal, so it becomes `private, no-cache` instead);
  * - 304 Not Modified, with no body, when the request's If-None-Match names that ETag. The 304
@@ -56,7 +58,8 @@ export function publicHttpCaching(app: FastifyInstance): void {
       return payload;
     }
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    const etag = etagOf(payload);
+    const given = reply.getHeader('etag');
+    const etag = typeof given === 'string' ? given : etagOf(payload);
     reply.header('etag', etag);
     if (!ifNoneMatchMatches(request.headers['if-none-match'], etag)) return payload;
     reply.code(304);

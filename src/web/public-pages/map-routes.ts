@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { boundariesVersion, listBoundaries, listMapCouncils, type MapCouncil } from '../../data/repositories/boundaries.ts';
 import { latestCompletePlanYear, parsePlanYear, planYearName, planYearOf, SMALL_NUMBERS, type BodyFigures } from '../../domain/body-statistics.ts';
@@ -7,10 +6,12 @@ import {
   BAND_COLOURS, mapMeasures, mapTiers, measureExplanations, measureLabels, tierLabels, type MapMeasure, type MapTier,
 } from '../../domain/map-measures.ts';
 import { availablePlanYears, planYearTable, type StatisticsDeps } from '../../services/body-statistics.ts';
+import { ensurePlanYears } from '../../services/public-statistics/year-statistics.ts';
 import { readerOf, type ServiceDeps } from '../../services/deps.ts';
 import { BOUNDARIES_ATTRIBUTION } from '../../services/reference-data/boundaries-import.ts';
 import type { AppDeps } from '../app.ts';
 import { choroplethSvg, fillOf, prepareMap, type ChoroplethArea, type PreparedMap } from '../charts/choropleth.ts';
+import { fingerprint } from './fingerprint.ts';
 import { cacheFor, LONG_MAX_AGE, publicHttpCaching, SHORT_MAX_AGE } from './http-cache.ts';
 
 export const mapPath = '/map';
@@ -19,7 +20,8 @@ const councilHref = (code: string, year: number) => `/councils/${encodeURICompon
 
 /**
  * Every body's figures for a plan year. By default the cached plan-year table the council pages and
- * open data use (so the map always agrees with them); tests and benchmarks may pass their own.
+ * open data use (so the map always agrees with them); tests and benchmarks may pass their own, in
+ * which case the rendered page is not kept (there is no stamp to know its version by).
  */
 export type LoadFigures = (deps: StatisticsDeps, year: number) => Promise<BodyFigures[]>;
 
@@ -29,9 +31,6 @@ export interface MapRouteOptions {
 
 const cachedPlanYearFigures: LoadFigures = async (deps, year) => (await planYearTable(deps, year)).rows;
 
-/** Drawn maps kept in memory, by what they show; each is about 110 kB for England's 296 districts. */
-const DRAWN_MAPS_KEPT = 24;
-
 interface MapQuery {
   measure: MapMeasure;
   tier: MapTier;
@@ -40,14 +39,16 @@ interface MapQuery {
 
 /**
  * `/map`: England's councils shaded by a measure for a plan year, with a legend and the same values
- * in a table. The projected drawing is made once per set of boundaries (not per request) and each
- * drawn map is kept by what it shows; the page carries an ETag and Cache-Control, and a browser
- * that has it gets 304 Not Modified (http-cache.ts).
+ * in a table. The projected drawing is made once per set of boundaries (not per request), and the
+ * whole page is rendered once per version of what it shows (renderShared): the year's cache stamp
+ * (computed_at), the boundaries, the councils and the years offered. A request that finds its
+ * version kept reads only those (a stamp and three small queries), never the year's figures. The
+ * page carries an ETag and Cache-Control, and a browser that has it gets 304 Not Modified
+ * (http-cache.ts).
  */
 export function mapRoutes(deps: AppDeps, options: MapRouteOptions = {}) {
   const loadFigures = options.loadFigures ?? cachedPlanYearFigures;
   const drawing = new DrawingCache();
-  const drawnMaps = new Map<string, string>();
 
   return async (app: FastifyInstance) => {
     publicHttpCaching(app);
@@ -77,37 +78,37 @@ export function mapRoutes(deps: AppDeps, options: MapRouteOptions = {}) {
       if ('errors' in parsed) return reply.code(400).render('public/map.njk', { ...common, errors: parsed.errors });
       const { measure, tier, year } = parsed.query;
 
-      const [version, councils, figures] = await Promise.all([boundariesVersion(db), listMapCouncils(db), loadFigures(services, year)]);
-      const model = mapModel(councils.map(toInput), new Map(figures.map((f) => [f.code, f])), measure, tier);
-      const london = councils.filter((c) => c.councilType === 'london-borough').map((c) => c.code);
-      const map = await drawing.get(`${version}|${fingerprint(london)}`, () => loadDrawing(db, london));
+      const [version, councils, stamps] = await Promise.all([
+        boundariesVersion(db), listMapCouncils(db), options.loadFigures ? undefined : ensurePlanYears(services, [year]),
+      ]);
+      const stamp = stamps?.get(year);
       const heading = `${measureLabels[measure]}, ${planYearName(year)}`;
-      let svg: string | undefined;
-      if (map) {
-        const areas = areasOf(model, year);
-        const key = fingerprint([version, london, heading, areas]);
-        svg = drawnMaps.get(key);
-        if (svg === undefined) {
-          svg = choroplethSvg(map, areas, {
+      const pageVersion = stamp === undefined ? null : fingerprint([stamp.toISOString(), version, councils, common, currentYear]);
+      return cacheFor(reply, year < currentYear ? LONG_MAX_AGE : SHORT_MAX_AGE).renderShared(`map:${measure}:${tier}:${year}`, pageVersion, 'public/map.njk', async () => {
+        const figures = await loadFigures(services, year);
+        const model = mapModel(councils.map(toInput), new Map(figures.map((f) => [f.code, f])), measure, tier);
+        const london = councils.filter((c) => c.councilType === 'london-borough').map((c) => c.code);
+        const map = await drawing.get(`${version}|${fingerprint(london)}`, () => loadDrawing(db, london));
+        const svg = map
+          ? choroplethSvg(map, areasOf(model, year), {
             title: `Map of England's councils: ${heading}`,
             description: 'Each council is shaded by its value and links to its page. The table below the map gives the same values.',
-          });
-          remember(drawnMaps, key, svg);
-        }
-      }
-      return cacheFor(reply, year < currentYear ? LONG_MAX_AGE : SHORT_MAX_AGE).render('public/map.njk', {
-        ...common,
-        title: `Map of councils: ${heading}`,
-        heading,
-        measure,
-        explanation: measureExplanations[measure],
-        tierLabel: tierLabels[tier],
-        partYear: year === currentYear,
-        svg,
-        legend: legendOf(model),
-        rows: model.entries.map((e) => ({ ...e, href: councilHref(e.code, year), onMap: map !== null && e.boundaryCodes.length > 0 })),
-        notOnMap: model.entries.filter((e) => map === null || e.boundaryCodes.length === 0).length,
-        smallNumbers: SMALL_NUMBERS,
+          })
+          : undefined;
+        return {
+          ...common,
+          title: `Map of councils: ${heading}`,
+          heading,
+          measure,
+          explanation: measureExplanations[measure],
+          tierLabel: tierLabels[tier],
+          partYear: year === currentYear,
+          svg,
+          legend: legendOf(model),
+          rows: model.entries.map((e) => ({ ...e, href: councilHref(e.code, year), onMap: map !== null && e.boundaryCodes.length > 0 })),
+          notOnMap: model.entries.filter((e) => map === null || e.boundaryCodes.length === 0).length,
+          smallNumbers: SMALL_NUMBERS,
+        };
       });
     });
   };
@@ -191,13 +192,4 @@ class DrawingCache {
     }
     return this.current.map;
   }
-}
-
-function remember(cache: Map<string, string>, key: string, value: string): void {
-  cache.set(key, value);
-  if (cache.size > DRAWN_MAPS_KEPT) cache.delete(cache.keys().next().value as string);
-}
-
-function fingerprint(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 27);
 }

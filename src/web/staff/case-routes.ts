@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getCase, getDocument } from '../../services/case-view.ts';
+import { getCase, getCasePage, getDocument } from '../../services/case-view.ts';
 import { AppError, forbidden } from '../../services/errors.ts';
 import { rules } from '../../domain/case-lifecycle.ts';
-import { unreadMessagesForStaff } from '../../data/repositories/portal.ts';
 import { addDocument, recordEnquiryResponse } from '../../services/investigation.ts';
 import { recordCompliance } from '../../services/compliance.ts';
 import { caseEventLabel } from '../../domain/case-events.ts';
@@ -29,10 +28,9 @@ function referenceOf(request: FastifyRequest): string {
 export function caseRoutes(deps: AppDeps) {
   return async (app: FastifyInstance) => {
     app.get('/staff/cases/:reference', { preHandler: requireStaff }, async (request, reply) => {
-      const view = await getCase(deps.services, referenceOf(request), signedIn(request));
+      const { view, unreadMessages } = await getCasePage(deps.services, referenceOf(request), signedIn(request));
       const flash = request.session.flash;
       if (flash) request.session.flash = undefined;
-      const unreadMessages = await unreadMessagesForStaff(deps.services.db, view.caseRow.id);
       return reply.render('staff/case.njk', { view, c: view.caseRow, flash, unreadMessages, registered: (request.query as { registered?: string }).registered === '1', eventLabel: caseEventLabel });
     });
 
