@@ -31,7 +31,8 @@ export async function loadStaff(deps: Pick<ServiceDeps, 'db'>, id: number): Prom
   return user?.active ? toSignedIn(user) : undefined;
 }
 
-function toSignedIn(user: { id: number; email: string; display_name: string; roles: string[]; team: string | null }): SignedInStaff {
+/** The signed-in caseworker from their account's row: roles this version does not know are dropped. */
+export function toSignedIn(user: { id: number; email: string; display_name: string; roles: string[]; team: string | null }): SignedInStaff {
   return { id: user.id, email: user.email, displayName: user.display_name, roles: user.roles.filter(roles.has) as Role[], team: user.team };
 }
 

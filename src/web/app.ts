@@ -14,10 +14,9 @@ import type { Config } from '../config.ts';
 import { databaseIsUp } from '../data/db.ts';
 import type { ServiceDeps } from '../services/deps.ts';
 import type { CalendarHolder } from '../services/bank-holidays.ts';
-import { loadStaff, type SignedInStaff } from '../services/staff-accounts.ts';
-import { roles as knownRoles, type Role } from '../domain/vocabulary.ts';
+import { loadStaff, toSignedIn, type SignedInStaff } from '../services/staff-accounts.ts';
 import { createViewEnvironment, govukFrontendRoot, mojFrontendRoot } from './plugins/views.ts';
-import { databaseSessions, type StaffAccountRow } from './plugins/session-store.ts';
+import { databaseSessions } from './plugins/session-store.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { callsApiRoutes } from './api/calls-api.ts';
@@ -63,12 +62,6 @@ function withoutNul(value: unknown): unknown {
 function lazyCsrfToken(reply: FastifyReply): { toString(): string } {
   let token: string | undefined;
   return { toString: () => (token ??= reply.generateCsrf()) };
-}
-
-/** As services/staff-accounts.ts makes it from the same row: unknown roles dropped, inactive accounts signed out. */
-function signedInStaffOf(account: StaffAccountRow | null): SignedInStaff | undefined {
-  if (!account?.active) return undefined;
-  return { id: account.id, email: account.email, displayName: account.display_name, roles: account.roles.filter(knownRoles.has) as Role[], team: account.team };
 }
 
 export interface AppDeps {
@@ -169,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const staffId = request.session?.staffId;
     if (staffId === undefined) return;
     const account = sessions.takeStaffAccount(request.session.sessionId, staffId);
-    request.staff = account === undefined ? await loadStaff(deps.services, staffId) : signedInStaffOf(account);
+    request.staff = account === undefined ? await loadStaff(deps.services, staffId) : (account?.active ? toSignedIn(account) : undefined);
   });
 
   await app.register(fastifyCsrf, {

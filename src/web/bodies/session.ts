@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from 'fastify';
 import { loadLinkOfficer, type SignedInLinkOfficer } from '../../services/bodies/sign-in.ts';
 import type { ServiceDeps } from '../../services/deps.ts';
+import { seenAtAfter } from '../seen-at.ts';
 import { bodiesPaths, safeBodiesReturnTo } from './paths.ts';
 
 /** A signed-in link officer who does nothing for this long is signed out, as on the complainant portal; every page says so. */
@@ -62,7 +63,8 @@ export async function checkSignedInOfficer(services: ServiceDeps, session: Sessi
     forgetLinkOfficer(session);
     return { state: 'access-ended' };
   }
-  session.linkOfficerSeenAt = now;
+  const noted = seenAtAfter(linkOfficerSeenAt, now);
+  if (noted !== linkOfficerSeenAt) session.linkOfficerSeenAt = noted;
   return { state: 'signed-in', officer };
 }
 

@@ -11,6 +11,7 @@ import { emailCodeSignInRoutes } from '../email-code-sign-in.ts';
 import { field, type FormBody } from '../forms.ts';
 import { portalPaths, safePortalReturnTo } from './paths.ts';
 import { portalSettings, type PortalOptions } from './settings.ts';
+import { seenAtAfter } from '../seen-at.ts';
 
 /** A signed-in complainant who does nothing for this long is signed out; every page says so, and warns first with JavaScript. */
 export const PORTAL_IDLE_MS = 30 * 60_000;
@@ -71,7 +72,8 @@ export function portalRoutes(deps: AppDeps, options: PortalOptions = {}) {
         return reply.redirect(`${portalPaths.signIn}?timedOut=1`, 303);
       }
       if (request.session.portalEmail) {
-        request.session.portalSeenAt = now;
+        const noted = seenAtAfter(seenAt, now);
+        if (noted !== seenAt) request.session.portalSeenAt = noted;
         return;
       }
       if (request.method === 'GET') request.session.portalReturnTo = safePortalReturnTo(request.url.split('?')[0]);
