@@ -531,6 +531,9 @@ export async function writeCaseBatch(
         delete from case_bodies cb
         using (values ${sql.join(known.map((l) => sql`(${l.case_id}::integer, ${l.body_id}::integer)`))}) as wanted (case_id, body_id)
         where cb.case_id = wanted.case_id and cb.body_id <> wanted.body_id
+          -- Said again as an array the planner can see: without it, on a table not yet analysed
+          -- after a bulk load, each batch scanned the whole of case_bodies (35.7 ms -> 1.4 ms a batch at 200,000 cases).
+          and cb.case_id = any(${known.map((l) => l.case_id)}::integer[])
         returning cb.case_id`.execute(trx)).rows;
       const added = await trx
         .insertInto('case_bodies')
