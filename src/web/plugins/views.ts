@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +72,43 @@ export function createViewEnvironment(options: { production: boolean }): nunjuck
   env.addFilter('errorList', (errors: Record<string, string> | undefined) =>
     Object.entries(errors ?? {}).map(([field, text]) => ({ text, href: `#${field.replace(/\./g, '-')}` })),
   );
+  addComponentMacros(env);
   env.addGlobal('paths', paths);
   env.addGlobal('mayUse', (roles: readonly string[] | undefined, area: keyof typeof areaRoles) => (areaRoles[area] ?? []).some((role) => roles?.includes(role)));
   return env;
+}
+
+/**
+ * Every GOV.UK and MoJ component macro (govukButton, mojSubNavigation...) as a global, imported
+ * once when the environment is made. Importing them at the top of each layout ran all 23 macro
+ * files again on every page rendered; templates now call them without importing them.
+ */
+/** Nunjucks' Template, with the method its type definitions leave out. */
+interface ExportingTemplate {
+  getExported(callback: (error: Error | null, exported: Record<string, unknown>) => void): void;
+}
+
+function addComponentMacros(env: nunjucks.Environment): void {
+  const folders: [root: string, prefix: string][] = [
+    [join(govukFrontendRoot, 'dist', 'govuk', 'components'), 'govuk/components'],
+    [join(mojFrontendRoot, 'moj', 'components'), 'moj/components'],
+  ];
+  for (const [root, prefix] of folders) {
+    for (const component of readdirSync(root, { withFileTypes: true })) {
+      if (!component.isDirectory()) continue;
+      let template: ExportingTemplate;
+      try {
+        template = env.getTemplate(`${prefix}/${component.name}/macro.njk`, true) as unknown as ExportingTemplate;
+      } catch {
+        continue; // a folder without a macro (shared partials)
+      }
+      let exported: Record<string, unknown> = {};
+      // Synchronous for templates without async tags, as these are.
+      template.getExported((error, names) => {
+        if (error) throw error;
+        exported = names;
+      });
+      for (const [name, macro] of Object.entries(exported)) if (typeof macro === 'function') env.addGlobal(name, macro);
+    }
+  }
 }
