@@ -4,7 +4,7 @@ import {
   CODE_LIFETIME_MINUTES, emailSchema, messages, normaliseEmail, requestEmailCode, TooManyCodesError, verifyEmailCode, type EmailCodeSpace,
 } from '../services/email-code.ts';
 import { AppError } from '../services/errors.ts';
-import { field, type FormBody } from './forms.ts';
+import { fieldOf } from './forms.ts';
 import type { PortalLimits } from './portal/settings.ts';
 
 const HOUR_MS = 3_600_000;
@@ -33,10 +33,6 @@ export interface EmailCodeSignInOptions {
   signedInHome: (request: FastifyRequest) => Promise<string | undefined>;
   /** After the right code for `email`: starts the signed-in session (a regenerated one) and answers. */
   signedIn: (request: FastifyRequest, reply: FastifyReply, email: string) => Promise<FastifyReply>;
-}
-
-function fieldOf(body: unknown, name: string): string {
-  return body && typeof body === 'object' ? field(body as FormBody, name) : '';
 }
 
 /**

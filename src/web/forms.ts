@@ -13,6 +13,11 @@ export function field(body: FormBody, name: string): string {
   return text(Array.isArray(value) ? value[0] : value);
 }
 
+/** As `field`, from a request body that may not have been a form at all (no body, JSON, a string). */
+export function fieldOf(body: unknown, name: string): string {
+  return body && typeof body === 'object' ? field(body as FormBody, name) : '';
+}
+
 /** Every field as typed (first value, text only), to show a form again with its errors. */
 export function typedValues(body: FormBody): Record<string, string> {
   return Object.fromEntries(Object.keys(body ?? {}).map((name) => [name, field(body, name)]));

@@ -1,14 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { linkOfficerChoices, linkOfficerCodes, linkOfficerPepper } from '../../services/bodies/sign-in.ts';
 import { emailCodeSignInRoutes } from '../email-code-sign-in.ts';
-import { field, parseId, type FormBody } from '../forms.ts';
+import { fieldOf, parseId } from '../forms.ts';
 import type { BodiesRouteContext } from './context.ts';
 import { bodiesPaths, safeBodiesReturnTo } from './paths.ts';
 import { BODIES_IDLE_MS, checkSignedInOfficer, forgetLinkOfficer, signInAs, signInUrlFor } from './session.ts';
-
-function fieldOf(body: unknown, name: string): string {
-  return body && typeof body === 'object' ? field(body as FormBody, name) : '';
-}
 
 /**
  * Signing in as a link officer: an email address, then the 6-digit code we email to it (as on the

@@ -8,7 +8,7 @@ import { complainantCodes, signInPepper } from '../../services/portal/sign-in.ts
 import { acceptedTypesSentence } from '../../services/portal/file-types.ts';
 import type { AppDeps } from '../app.ts';
 import { emailCodeSignInRoutes } from '../email-code-sign-in.ts';
-import { field, type FormBody } from '../forms.ts';
+import { fieldOf } from '../forms.ts';
 import { portalPaths, safePortalReturnTo } from './paths.ts';
 import { portalSettings, type PortalOptions } from './settings.ts';
 import { seenAtAfter } from '../seen-at.ts';
@@ -27,10 +27,6 @@ declare module 'fastify' {
     portalReturnTo?: string;
     portalFlash?: string;
   }
-}
-
-function fieldOf(body: unknown, name: string): string {
-  return body && typeof body === 'object' ? field(body as FormBody, name) : '';
 }
 
 /**
