@@ -71,6 +71,15 @@ export interface ContactExtras {
   contactPreference?: 'email' | 'sms' | 'post';
 }
 
+/** The case a contact was registered as, with the people recorded for it. */
+export interface RegisteredCase {
+  id: number;
+  reference: string;
+  receivedAt: Date;
+  complainantId: number;
+  representativeId: number | null;
+}
+
 /** A contact checked and ready to record, with its case's reference number already taken. */
 export interface PreparedContact {
   input: z.output<typeof registerContactSchema>;
@@ -111,7 +120,9 @@ export async function prepareContact(deps: ServiceDeps, raw: RegisterContactInpu
  * transaction, so that the caller's own change (the online form's claim on its draft) commits
  * with it or not at all.
  */
-export async function recordContactIn(trx: Transaction<Database>, deps: Pick<ServiceDeps, 'calendar'>, prepared: PreparedContact, recordedBy: number | null, extra: ContactExtras = {}) {
+export async function recordContactIn(
+  trx: Transaction<Database>, deps: Pick<ServiceDeps, 'calendar'>, prepared: PreparedContact, recordedBy: number | null, extra: ContactExtras = {},
+): Promise<{ contactId: number; reference: string | null; case: RegisteredCase | null }> {
   const { input, now, year, sequence } = prepared;
   const complainantId = await insertPerson(trx, { ...input.complainant, adjustments: extra.adjustments ?? null, contactPreference: extra.contactPreference ?? 'email' });
   const representativeId = input.representative ? await insertPerson(trx, input.representative) : null;
@@ -125,7 +136,7 @@ export async function recordContactIn(trx: Transaction<Database>, deps: Pick<Ser
     summary: input.summary,
     recordedBy,
   });
-  if (sequence === null) return { contactId, reference: null };
+  if (sequence === null) return { contactId, reference: null, case: null };
 
   const reference = formatReference(year, sequence);
   const due = assessmentDeadline(input.receivedAt, [], deps.calendar());
@@ -156,7 +167,11 @@ export async function recordContactIn(trx: Transaction<Database>, deps: Pick<Ser
   // Notification: the complainant (and representative) hear the complaint is registered, if they gave an email address or
   // mobile number. Complaints made online (recordedBy null) are acknowledged to whoever filled in the form (complain/drafts.ts).
   if (recordedBy !== null) await notifyCaseParties(trx, { id: caseId, reference, complainant_id: complainantId, representative_id: representativeId }, 'case-received', { respondBy: due.due ? formatLondonDate(due.due) : '' }, now);
-  return { contactId, reference };
+  return {
+    contactId,
+    reference,
+    case: { id: caseId, reference, receivedAt: input.receivedAt, complainantId, representativeId },
+  };
 }
 
 /**

@@ -102,11 +102,6 @@ function toDraftCase(row: { id: number; reference: string; received_at: Date; co
 
 const caseColumns = ['c.id', 'c.reference', 'c.received_at', 'c.complainant_id', 'c.representative_id'] as const;
 
-export async function findCaseByReferenceForDraft(db: Db, reference: string): Promise<DraftCase | undefined> {
-  const row = await db.selectFrom('cases as c').select(caseColumns).where('c.reference', '=', reference).executeTakeFirst();
-  return row ? toDraftCase(row) : undefined;
-}
-
 export async function findCaseById(db: Db, id: number): Promise<DraftCase | undefined> {
   const row = await db.selectFrom('cases as c').select(caseColumns).where('c.id', '=', id).executeTakeFirst();
   return row ? toDraftCase(row) : undefined;

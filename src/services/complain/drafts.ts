@@ -4,7 +4,6 @@ import {
   claimDraft,
   deleteDraftsNotUpdatedSince,
   findCaseById,
-  findCaseByReferenceForDraft,
   findDraft,
   findWebCaseReceivedAt,
   insertDraft,
@@ -195,7 +194,7 @@ async function send(deps: ServiceDeps, draft: Draft, submission: Submission, sta
   });
   const recorded = await deps.db.transaction().execute(async (trx) => {
     if (!(await claimDraft(trx, draft.id, at, staleClaim))) return undefined;
-    const { reference } = await recordContactIn(
+    const { case: found } = await recordContactIn(
       trx,
       deps,
       prepared,
@@ -203,7 +202,6 @@ async function send(deps: ServiceDeps, draft: Draft, submission: Submission, sta
       // These go to the complainant; a representative's preference is set in acknowledge().
       { adjustments: submission.adjustments, ...(submission.representative ? {} : { contactPreference: submission.filler.contactPreference }) },
     );
-    const found = reference ? await findCaseByReferenceForDraft(trx, reference) : undefined;
     if (!found) throw new Error(`The online complaint from draft ${draft.id} was recorded without a case`);
     await acknowledge(trx, deps, draft.id, found, submission);
     return found;

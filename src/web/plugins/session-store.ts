@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SessionStore } from '@fastify/session';
 import type { Database } from '../../data/schema.ts';
-import { deleteSession, writeSession } from '../../data/repositories/sessions.ts';
-import { readSessionWithStaff, type SessionWithStaffRow } from '../../data/repositories/session-with-staff.ts';
+import { deleteSession, readSessionWithStaff, writeSession, type SessionWithStaffRow } from '../../data/repositories/sessions.ts';
 
 const EIGHT_HOURS = 8 * 3_600_000;
 
@@ -53,7 +52,7 @@ function accountOf(row: SessionWithStaffRow): StaffAccountRow | null {
  * reads the caseworker it names (one statement, not two), handed to the request's preHandler.
  */
 export function databaseSessions(db: Kysely<Database>): DatabaseSessions {
-  const handoff = new Map<string, { staffId: number | null; account: StaffAccountRow | null; at: number }>();
+  const handoff = new Map<string, { staffId: number; account: StaffAccountRow | null; at: number }>();
   return {
     store: {
       set(sid, session, callback) {
