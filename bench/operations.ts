@@ -70,7 +70,11 @@ const at = <T>(items: readonly T[], n: number): T => {
 const own = (browsers: readonly BenchBrowser[], user = 0): BenchBrowser => at(browsers, user);
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const FORM = 'application/x-www-form-urlencoded';
-/** A London date's parts for the registration form: today's date, as a caseworker would type it. */
+/**
+ * A London date's parts for the registration form: today's date, as a caseworker would type it.
+ * The time given with it is midnight, never later than now: at 09:30 the form refused every
+ * registration made before half past nine (the contact cannot arrive in the future).
+ */
 function todayParts(): { day: string; month: string; year: string } {
   const [year = '', month = '', day = ''] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date()).split('-');
   return { day: String(Number(day)), month: String(Number(month)), year };
@@ -118,7 +122,7 @@ export const operations: readonly Operation[] = [
       return {
         method: 'POST', path: '/staff/contacts/new', headers: { cookie: intake.cookieHeader(), 'content-type': FORM },
         body: form({
-          _csrf: intake.csrf, channel: 'phone', 'received-day': today.day, 'received-month': today.month, 'received-year': today.year, receivedTime: '09:30',
+          _csrf: intake.csrf, channel: 'phone', 'received-day': today.day, 'received-month': today.month, 'received-year': today.year, receivedTime: '00:00',
           fullName: `Bench Complainant ${n}`, email: `bench.complainant.${n}@example.com`, phone: '07700 900123', address: '',
           representativeName: '', representativeEmail: '', bodyId: String(council.id),
           summary: 'Complains that the council did not reply to letters about a housing repair.', outcome: 'case-created',
